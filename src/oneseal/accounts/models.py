@@ -1,0 +1,45 @@
+"""Staff members and the permission anchor for roles."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLE_PERMISSIONS
+
+
+class Role(models.Model):
+    """Holds no rows: it anchors the role permissions (`accounts.use_window_workbench`, …)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [(code, code.replace("_", " ")) for code in ROLE_PERMISSIONS]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+
+class StaffProfile(models.Model):
+    """A government staff member (工作人员): their department, hall and region."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="staff_profile")
+    full_name = models.CharField(_("full name"), max_length=60)
+    department = models.ForeignKey("catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="staff")
+    hall = models.ForeignKey("catalog.Hall", verbose_name=_("hall"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="staff",
+                             help_text=_("Empty for staff not stationed in a service hall."))
+    region = models.ForeignKey("catalog.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="staff")
+    window = models.ForeignKey("catalog.Window", verbose_name=_("window"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="staff")
+    title = models.CharField(_("post"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["department", "full_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def __str__(self) -> str:
+        return self.full_name

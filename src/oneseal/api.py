@@ -1,0 +1,46 @@
+"""The HTTP API root (/api/v1/). Each app contributes a ninja router; errors are bilingual."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from oneseal.kernel.errors import DomainError, FieldIssue
+from oneseal.kernel.fielderrors import issue_from_pydantic
+
+api = NinjaAPI(
+    title="OneSeal API",
+    version="1",
+    description="OneSeal — administrative approval and government service platform (一枚印章管审批).",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError):
+    issues: list[FieldIssue] = [issue_from_pydantic(err) for err in exc.errors]
+    body = {
+        "code": "validation_failed",
+        "message": "输入有误：" + "；".join(f"{i.field}" for i in issues),
+        "message_en": "Invalid input: " + ", ".join(i.field for i in issues),
+        "errors": [i.as_dict() for i in issues],
+        "detail": exc.errors,
+    }
+    return api.create_response(request, body, status=422)
+
+
+def _register_routers() -> None:
+    from oneseal.catalog.api import router as catalog_router
+    from oneseal.catalog.calendar_api import router as calendar_router
+
+    api.add_router("/", catalog_router)
+    api.add_router("/calendar", calendar_router)
+
+
+_register_routers()
