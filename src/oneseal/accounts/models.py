@@ -17,6 +17,9 @@ class Role(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
 
+    def __str__(self) -> str:
+        return "role"
+
 
 class StaffProfile(models.Model):
     """A government staff member (工作人员): their department, hall and region."""

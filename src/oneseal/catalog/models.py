@@ -25,13 +25,13 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def display_name(self) -> str:
         if self.name_en and (translation.get_language() or "").startswith("en"):
             return self.name_en
-        return self.name
-
-    def __str__(self) -> str:
         return self.name
 
 

@@ -81,11 +81,11 @@ class ValidationFailed(DomainError):
 
     status = 422
 
-    def __init__(self, issues: list[FieldIssue], message: str | Promise | None = None):
+    def __init__(self, issues: list[FieldIssue], message: str | Promise | None = None, **params: Any):
         from django.utils.translation import gettext_lazy as _
 
         self.issues = issues
-        super().__init__("validation_failed", message or _("The input has errors."))
+        super().__init__("validation_failed", message or _("The input has errors."), **params)
 
     def as_dict(self) -> dict[str, Any]:
         out = super().as_dict()
