@@ -61,7 +61,7 @@ def clean_catalog(data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, list
                 except ValueError as exc:
                     issues.append(cell_issue(sheet, column, str(exc), row_no, _letter(raw, column.key)))
                     ok = False
-            if not ok:
+            if any(k not in row for k in sheet.natural_key):
                 continue
             natural = tuple(row[k] for k in sheet.natural_key)
             if natural in seen:
@@ -73,7 +73,8 @@ def clean_catalog(data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, list
                             "first": seen[natural]}))
                 continue
             seen[natural] = row_no
-            out.append(row)
+            if ok:
+                out.append(row)
         clean[sheet.key] = out
     issues.extend(_check_references(clean))
     issues.extend(_check_rules(clean))
