@@ -56,7 +56,7 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str | Promise, *, field: str | None = None, **params: Any):
+    def __init__(self, code: str, message: str | Promise, /, *, field: str | None = None, **params: Any):
         self.code = code
         self.message = message
         self.field = field
