@@ -33,3 +33,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+
+# The working-time calendar's models live in their own module; importing them here registers them.
+from .calendar_models import CalendarDay, CalendarRevision, CalendarYear, DaySource  # noqa: E402, F401
