@@ -172,6 +172,14 @@ def _negative(value: int) -> CalendarError:
                          field="amount", value=value)
 
 
+def _cc_name(english: str) -> str:
+    """chinese-calendar names holidays in English; show the Chinese name first."""
+    try:
+        return f"{cc_constants.Holiday(english).chinese} {english}"
+    except ValueError:
+        return english
+
+
 def _local(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("the working-time calendar takes aware datetimes only")
@@ -219,9 +227,9 @@ class WorkingCalendar:
                 notes[ordinal] = (name, source)
 
         cc_years = {y for y, s in sources.items() if s is YearSource.CHINESE_CALENDAR}
-        apply(((d, False, n) for d, n in cc_constants.holidays.items() if d.year in cc_years),
+        apply(((d, False, _cc_name(n)) for d, n in cc_constants.holidays.items() if d.year in cc_years),
               YearSource.CHINESE_CALENDAR)
-        apply(((d, True, n) for d, n in cc_constants.workdays.items() if d.year in cc_years),
+        apply(((d, True, _cc_name(n)) for d, n in cc_constants.workdays.items() if d.year in cc_years),
               YearSource.CHINESE_CALENDAR)
         for year, rules in schedules.items():
             apply(((r.day, r.working, r.name) for r in rules if r.day.year == year), YearSource.SCHEDULE)
