@@ -159,11 +159,11 @@ class YearSummary:
     special_days: list[SpecialDay]  # the days that differ from Monday-to-Friday, and local overrides
 
 
-def _out_of_range(value: object) -> CalendarError:
+def _out_of_range(value: object, field: str = "start") -> CalendarError:
     return CalendarError(
         CalendarErrorCode.OUT_OF_RANGE,
-        _("%(value)s is outside the working-time calendar (%(first)s to %(last)s)."),
-        field="start", value=str(value), first=FIRST_YEAR, last=LAST_YEAR,
+        _("The result would fall outside the working-time calendar (%(first)s to %(last)s)."),
+        field=field, value=str(value), first=FIRST_YEAR, last=LAST_YEAR,
     )
 
 
@@ -293,14 +293,14 @@ class WorkingCalendar:
 
     def year_source(self, year: int) -> YearSource:
         if year not in self._sources:
-            raise _out_of_range(year)
+            raise _out_of_range(year, "year")
         return self._sources[year]
 
     def nth_working_day_after(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (n ≥ 1); `day` itself is day 0 whatever its kind."""
         k = self._rank[self._index(day) + 1] + n - 1
         if n < 1 or k >= len(self._days):
-            raise _negative(n) if n < 1 else _out_of_range(day)
+            raise _negative(n) if n < 1 else _out_of_range(n, "amount")
         return dt.date.fromordinal(self._days[k])
 
     # -- the law's clock -------------------------------------------------------------------------
@@ -320,7 +320,7 @@ class WorkingCalendar:
         if n:
             k = self._rank[i + 1] + n - 1
             if k >= len(self._days):
-                raise _out_of_range(start)
+                raise _out_of_range(n, "amount")
             due_index = self._days[k] - self._base
             at = self._closes_at(hours.afternoon_end)[k]
         else:
@@ -363,7 +363,7 @@ class WorkingCalendar:
         if at_close and off == 0 and k > 0:
             k, off = k - 1, hours.day_seconds
         if k >= len(self._days):
-            raise _out_of_range(position)
+            raise _out_of_range(position, "amount")
         if off < hours.morning_seconds or (at_close and off == hours.morning_seconds):
             secs = hours._ms + off
         else:
