@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 
@@ -26,3 +28,32 @@ def user_in_role(roles):
         return user
 
     return make
+
+
+def _database_vendor() -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "PostgreSQL" if "postgresql" in engine else "SQLite" if "sqlite" in engine else engine
+
+
+def pytest_report_header(config):
+    import shutil
+
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    return [f"oneseal: database {_database_vendor()}; chromium {chromium or 'MISSING'}"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say loudly what this run did not exercise."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    e2e_skipped = [r for r in skipped if "tests/e2e" in str(getattr(r, "nodeid", ""))]
+    lines = []
+    if e2e_skipped:
+        lines.append(f"!!! {len(e2e_skipped)} BROWSER TESTS SKIPPED: Debian's chromium is not installed "
+                     "(apt-get install chromium). Under CI=true this fails the run.")
+    if _database_vendor() != "PostgreSQL":
+        lines.append("!!! PostgreSQL NOT EXERCISED in this run (database: SQLite). "
+                     "Run again with DATABASE_URL=postgres://user@127.0.0.1:PORT/db — .ci/run does both.")
+    for line in lines:
+        terminalreporter.write_line(line, yellow=True, bold=True)
