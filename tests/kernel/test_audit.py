@@ -1,0 +1,71 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from oneseal.kernel import audit
+from oneseal.kernel.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _append(n: int) -> None:
+    for i in range(n):
+        with transaction.atomic():
+            audit.record(actor=None, action="test.thing", data={"i": i, "名称": "事项"})
+
+
+def test_entries_chain_to_each_other():
+    _append(3)
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[0].prev_hash == audit.GENESIS
+    assert entries[1].prev_hash == entries[0].hash and entries[2].prev_hash == entries[1].hash
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        audit.record(actor=None, action="test.thing")
+
+
+def test_an_entry_rolled_back_with_its_command_leaves_no_trace():
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        audit.record(actor=None, action="test.thing")
+        1 / 0  # noqa: B018
+    assert not AuditEntry.objects.exists()
+
+
+def test_verify_names_the_first_edited_entry():
+    _append(5)
+    AuditEntry.objects.filter(seq=3).update(data={"i": 99})
+    result = audit.verify_chain()
+    assert (result.ok, result.first_broken, result.checked) == (False, 3, 2)
+
+
+def test_verify_detects_a_deleted_entry():
+    _append(4)
+    AuditEntry.objects.filter(seq=2).delete()
+    result = audit.verify_chain()
+    assert (result.ok, result.first_broken) == (False, 3)
+
+
+def test_verify_detects_a_rewritten_chain_tail():
+    _append(3)
+    last = AuditEntry.objects.get(seq=3)
+    last.action = "test.other"
+    last.hash = audit.entry_hash(last)  # the forger recomputes this entry's own hash …
+    last.save()
+    assert audit.verify_chain().ok  # … which is consistent until the next entry is checked
+    _append(1)
+    AuditEntry.objects.filter(seq=2).update(action="test.forged")
+    assert audit.verify_chain().first_broken == 2
+
+
+def test_audit_verify_command(capsys):
+    _append(2)
+    call_command("audit", "verify")
+    assert "2 entries" in capsys.readouterr().out
+    AuditEntry.objects.filter(seq=1).update(action="forged")
+    with pytest.raises(CommandError, match="#1"):
+        call_command("audit", "verify")
