@@ -219,6 +219,24 @@ def test_versions_page_lists_versions_newest_first(client, catalog):
     html = response.content.decode()
     assert html.index("依据修订") < html.index("首次发布")
     assert "2024-03-01 09:30" in html  # shown in Asia/Shanghai local time
+    assert [(c.field, c.old, c.new) for c in rows[0]["changes"]] == [("legal_basis", "旧依据", "新依据")]
+    assert rows[1]["changes"] is None
+
+
+def test_versions_page_shows_a_readable_diff_of_real_snapshots(client, catalog):
+    from oneseal.catalog.snapshot import item_snapshot
+
+    item = catalog["licence"]
+    published = timezone.now()
+    cm.ItemVersion.objects.create(item=item, number=1, snapshot=item_snapshot(item), published_at=published)
+    item.legal_basis = "《中华人民共和国市场主体登记管理条例》"
+    item.save()
+    MaterialFactory(item=item, name="股东会决议")
+    cm.ItemVersion.objects.create(item=item, number=2, snapshot=item_snapshot(item), published_at=published)
+    html = _get(client, reverse("catalog:item_versions", args=[item.code]), lang="en").content.decode()
+    assert "Changes from version 1 to version 2" in html
+    assert "《中华人民共和国市场主体登记管理条例》" in html and "《中华人民共和国行政许可法》第二十九条" in html
+    assert "股东会决议" in html and "kind-added" in html
 
 
 def test_reform_page_embeds_chart_data_and_a_table(client, catalog):

@@ -146,6 +146,7 @@ def portal_data(db):
     from django.utils import timezone
 
     from oneseal.catalog import models as cm
+    from oneseal.catalog.snapshot import item_snapshot
     from tests.factories import (
         DepartmentFactory,
         FeeFactory,
@@ -185,6 +186,11 @@ def portal_data(db):
             pending = item.original_department.code in {"NYJ", "ZRZY"} and n % 2
             TransferFactory(item=item, status=cm.TransferStatus.PENDING if pending else cm.TransferStatus.TRANSFERRED)
     published = timezone.make_aware(dt.datetime(2024, 3, 1, 9, 30))
-    cm.ItemVersion.objects.create(item=licence, number=1, snapshot={"legal_basis": "《公司登记管理条例》"},
-                                  published_at=published, change_note="首次发布")
+    first = item_snapshot(licence) | {"legal_basis": "《中华人民共和国公司登记管理条例》"}
+    cm.ItemVersion.objects.create(item=licence, number=1, snapshot=first, published_at=published,
+                                  change_note="首次发布")
+    licence.version = 2
+    licence.save()
+    cm.ItemVersion.objects.create(item=licence, number=2, snapshot=item_snapshot(licence),
+                                  published_at=published + dt.timedelta(days=400), change_note="依据《市场主体登记管理条例》修订")
     return {"zones": zones, "departments": departments, "items": items, "licence": licence}

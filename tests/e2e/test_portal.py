@@ -96,6 +96,8 @@ def test_guide_print_and_versions_pages(page, portal_data, screenshot, assert_ac
     assert_accessible(page)
     page.goto(f"/items/{licence.code}/versions/")
     expect(page.locator("#v1")).to_contain_text("首次发布")
+    expect(page.locator("#v2 .diff-table")).to_contain_text("《中华人民共和国公司登记管理条例》")
+    screenshot(page, "guide-versions")
     assert_accessible(page)
 
 

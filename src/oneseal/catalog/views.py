@@ -14,12 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .diff import diff_versions
 from .models import ItemType, OnlineDepth
-
-try:  # written in parallel by the lead engineer; the versions page works without it
-    from .diff import diff_versions
-except ImportError:  # pragma: no cover - only until oneseal.catalog.diff lands
-    diff_versions = None
 
 YES_NO_CHOICES = [("", _("Any")), ("1", _("Yes")), ("0", _("No"))]
 
@@ -42,7 +38,7 @@ class ItemSearchForm(forms.Form):
                                        coerce=lambda v: v == "1", empty_value=None)
 
     def __init__(self, *args, options: dict, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["department"].choices = [("", _("Any"))] + [
             (d.code, d.display_name) for d in options["departments"]]
         self.fields["zone"].choices = [("", _("Any"))] + [(z.code, z.display_name) for z in options["zones"]]
@@ -128,12 +124,10 @@ def item_versions(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     for index, version in enumerate(versions):
         previous = versions[index + 1] if index + 1 < len(versions) else None
-        changes = None
-        if previous is not None and diff_versions is not None:
-            changes = diff_versions(previous.snapshot, version.snapshot)
+        changes = diff_versions(previous.snapshot, version.snapshot) if previous is not None else None
         rows.append({"version": version, "previous": previous, "changes": changes})
     return render(request, "catalog/item_versions.html", {
-        "nav": "catalog", "item": item, "rows": rows, "diff_available": diff_versions is not None,
+        "nav": "catalog", "item": item, "rows": rows,
     })
 
 
