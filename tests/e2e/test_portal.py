@@ -43,11 +43,13 @@ def test_catalog_search_then_filter_by_zone(page, portal_data, screenshot, asser
     for text in rows.all_inner_texts():
         assert "营业执照" in text
 
-    # Choosing a zone reloads just the results (htmx) and keeps the keyword.
+    # Choosing a zone reloads just the results (htmx) and keeps the keyword: the page itself stays.
+    page.evaluate("() => { window.samePage = true; }")
     page.locator("select[name=zone]").select_option("QYKB")
     expect(rows).to_have_count(1)  # of the five, only the first is in the enterprise start-up zone
     expect(page).to_have_url(re.compile(r"zone=QYKB"))
     expect(page.get_by_role("searchbox")).to_have_value("营业执照")
+    assert page.evaluate("() => window.samePage") is True
     screenshot(page, "catalog-search")
     assert_accessible(page)
 
