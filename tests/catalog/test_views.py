@@ -285,3 +285,10 @@ def test_login_page_shows_errors_and_keeps_next(client, catalog):
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+def test_unknown_page_uses_the_site_404(client, catalog, settings):
+    settings.DEBUG = False
+    response = _get(client, "/items/NO-SUCH-ITEM/", lang="en")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
