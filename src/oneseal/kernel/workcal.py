@@ -195,8 +195,8 @@ class WorkingCalendar:
     k-th working day, and ``_pday[i]`` counts days of provisional years before it.
     """
 
-    __slots__ = ("_base", "_closes", "_days", "_end", "_notes", "_pday", "_rank", "_sources", "_work",
-                 "revision")
+    __slots__ = ("_base", "_closes", "_days", "_dues", "_end", "_ndays", "_notes", "_pday", "_pday_work",
+                 "_rank", "_sources", "_work", "revision")
 
     def __init__(self, *, schedules: Mapping[int, Iterable[DayRule]] | None = None,
                  overrides: Iterable[DayRule] = (), revision: str = "") -> None:
@@ -257,8 +257,14 @@ class WorkingCalendar:
 
         self._base, self._end = base, end
         self._work, self._rank, self._days, self._pday = bytes(work), rank, days, pday
-        # close-of-day datetimes of every working day, per closing time, made on first use
+        self._ndays = ndays
+        # provisional days up to and including the k-th working day
+        self._pday_work = [pday[o - base + 1] for o in days]
+        # Per closing time, made on first use: the close-of-day datetime of every working day, and
+        # the (immutable, so shareable) final and provisional Due of each: add_working_days then
+        # allocates nothing.
         self._closes: dict[dt.time, list[dt.datetime]] = {}
+        self._dues: dict[dt.time, tuple[list[Due], list[Due]]] = {}
         self._notes, self._sources = notes, sources
         self.revision = revision
 
@@ -285,6 +291,14 @@ class WorkingCalendar:
             self._closes[close] = closes
         return closes
 
+    def _dues_at(self, close: dt.time) -> tuple[list[Due], list[Due]]:
+        dues = self._dues.get(close)
+        if dues is None:
+            closes = self._closes_at(close)
+            dues = ([Due(c, False) for c in closes], [Due(c, True) for c in closes])
+            self._dues[close] = dues
+        return dues
+
     def is_working_day(self, day: dt.date) -> bool:
         return bool(self._work[self._index(day)])
 
@@ -310,23 +324,23 @@ class WorkingCalendar:
 
         n = 0 means the close of office hours of day 0 itself.
         """
-        if n < 0:
-            raise _negative(n)
         if start.tzinfo is not SHANGHAI:
             start = _local(start)
         i = start.toordinal() - self._base
-        if i < 0 or i >= len(self._work):
+        if i < 0 or i >= self._ndays:
             raise _out_of_range(start)
-        if n:
+        if n > 0:
             k = self._rank[i + 1] + n - 1
-            if k >= len(self._days):
-                raise _out_of_range(n, "amount")
-            due_index = self._days[k] - self._base
-            at = self._closes_at(hours.afternoon_end)[k]
-        else:
-            due_index = i
-            at = dt.datetime.combine(start.date(), hours.afternoon_end, SHANGHAI)
-        return Due(at, self._pday[due_index + 1] - self._pday[i] > 0)
+            try:
+                provisional = self._pday_work[k] - self._pday[i] > 0
+            except IndexError:
+                raise _out_of_range(n, "amount") from None
+            dues = self._dues.get(hours.afternoon_end) or self._dues_at(hours.afternoon_end)
+            return dues[provisional][k]
+        if n < 0:
+            raise _negative(n)
+        at = dt.datetime.combine(start.date(), hours.afternoon_end, SHANGHAI)
+        return Due(at, self._pday[i + 1] - self._pday[i] > 0)
 
     def working_days_between(self, a: dt.datetime, b: dt.datetime) -> WorkingDays:
         """Working days after a's day up to and including b's day (negative if b is before a), so
