@@ -1,10 +1,11 @@
 """The HTTP API root (/api/v1/). Each app contributes a ninja router; errors are bilingual."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
-from oneseal.kernel.errors import DomainError, FieldIssue
+from oneseal.kernel.errors import DomainError, FieldIssue, bilingual
 from oneseal.kernel.fielderrors import issue_from_pydantic
 
 api = NinjaAPI(
@@ -25,12 +26,13 @@ def _domain_error(request: HttpRequest, exc: DomainError):
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     issues: list[FieldIssue] = [issue_from_pydantic(err) for err in exc.errors]
+    fields = ", ".join(dict.fromkeys(i.field for i in issues))
+    text = bilingual(_("Invalid input: %(fields)s"), fields=fields)
     body = {
         "code": "validation_failed",
-        "message": "输入有误：" + "；".join(f"{i.field}" for i in issues),
-        "message_en": "Invalid input: " + ", ".join(i.field for i in issues),
+        "message": text["zh-hans"],
+        "message_en": text["en"],
         "errors": [i.as_dict() for i in issues],
-        "detail": exc.errors,
     }
     return api.create_response(request, body, status=422)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from oneseal.kernel.errors import DomainError
+from oneseal.kernel.schemas import ERRORS, ErrorOut
 
 from . import selectors
 from .diff import diff_versions
@@ -157,7 +158,7 @@ class ReformStatsOut(Schema):
     transfer_by_department: list[dict]
 
 
-@router.get("/items", response=ItemPageOut, summary="Search the service catalog")
+@router.get("/items", response={200: ItemPageOut, 422: ErrorOut}, summary="Search the service catalog")
 def list_items(request: HttpRequest, filters: Query[ItemFilterQuery]):
     qs = selectors.search_items(selectors.ItemFilters(
         q=filters.q, department=filters.department, zone=filters.zone, item_type=filters.type or "",
@@ -181,7 +182,7 @@ def _item_or_404(code: str):
     return item
 
 
-@router.get("/items/{code}", response=ItemDetailOut, summary="One service item with every disclosed element")
+@router.get("/items/{code}", response={200: ItemDetailOut, **ERRORS}, summary="One service item with every disclosed element")
 def get_item(request: HttpRequest, code: str):
     item = _item_or_404(code)
     transfer = getattr(item, "transfer", None) if hasattr(item, "transfer") else None
@@ -200,7 +201,7 @@ def get_item(request: HttpRequest, code: str):
     }
 
 
-@router.get("/items/{code}/diff", response=VersionDiffOut, summary="What changed between two versions")
+@router.get("/items/{code}/diff", response={200: VersionDiffOut, **ERRORS}, summary="What changed between two versions")
 def diff_item(request: HttpRequest, code: str, from_version: int = Query(..., alias="from", ge=1),
               to_version: int = Query(..., alias="to", ge=1)):
     item = _item_or_404(code)
