@@ -292,3 +292,13 @@ def test_unknown_page_uses_the_site_404(client, catalog, settings):
     response = _get(client, "/items/NO-SUCH-ITEM/", lang="en")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_pages_run_a_bounded_number_of_queries(client, catalog, django_assert_max_num_queries):
+    ServiceItemFactory.create_batch(40, zone=catalog["registration"])
+    with django_assert_max_num_queries(8):
+        client.get(reverse("catalog:item_list"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("catalog:item_detail", args=["420683-XK-00001"]))
+    with django_assert_max_num_queries(25):
+        client.get(reverse("catalog:home"))
