@@ -60,7 +60,7 @@ def _office_hours(hall_code: str | None) -> workcal.OfficeHours:
         return workcal.DEFAULT_OFFICE_HOURS
     hall = Hall.objects.filter(code=hall_code).first()
     if hall is None:
-        raise _invalid("hall", "unknown_hall", _("There is no hall with code “%(code)s”."), code=hall_code)
+        raise _invalid("hall", "unknown_hall", _("There is no hall with code “%(hall)s”."), hall=hall_code)
     return hall.office_hours()
 
 
