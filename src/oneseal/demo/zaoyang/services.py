@@ -465,7 +465,7 @@ SERVICES: list[ItemSpec] = [
       law="《湖北省食品安全条例》第三十六条"),
     C("SCJGJ", "股权出质登记", "Registration of pledged equity", zone="QYKB", hf=True, quick=True,
       law="《中华人民共和国民法典》第四百四十三条"),
-    C("SCJGJ", "动产抵押登记", "Registration of chattel mortgages", zone="QYKB", law="《中华人民共和国民法典》第四百零三条"),
+    C("SCJGJ", "动产抵押登记", "Registration of chattel mortgages", zone="QYKB", quick=True, law="《中华人民共和国民法典》第四百零三条"),
     P("SCJGJ", "企业名称自主申报", "Self-declared enterprise names", zone="QYKB", hf=True, quick=True,
       law="《企业名称登记管理规定》第十七条"),
     P("SCJGJ", "营业执照补领、换发", "Replacement of a business licence", zone="QYKB", hf=True, quick=True,
@@ -703,7 +703,7 @@ def _sub_items(specs: list[ItemSpec]) -> list[ItemSpec]:
     for spec in specs:
         for suffix, suffix_en in _SUB_ITEMS.get(spec.name, ()):
             out.append(replace(spec, name=f"{spec.name}（{suffix}）", name_en=f"{spec.name_en} ({suffix_en})",
-                               hf=False, quick=False, fees=(), materials=()))
+                               hf=False, fees=(), materials=()))
     return out
 
 
