@@ -189,7 +189,8 @@ def _local(moment: dt.datetime) -> dt.datetime:
 class WorkingCalendar:
     """An immutable index of working days over FIRST_YEAR–LAST_YEAR.
 
-    Build with `WorkingCalendar.build()` (chinese-calendar only) or with schedules and overrides.
+    `WorkingCalendar()` is chinese-calendar alone (what the benchmark uses);
+    `build_calendar_from_db()` adds the imported schedules and local overrides.
     Internally a day is its proleptic ordinal; ``_work[i]`` says whether day ``base + i`` is a
     working day, ``_rank[i]`` counts working days before it, ``_days[k]`` is the ordinal of the
     k-th working day, and ``_pday[i]`` counts days of provisional years before it.
@@ -267,10 +268,6 @@ class WorkingCalendar:
         self._dues: dict[dt.time, tuple[list[Due], list[Due]]] = {}
         self._notes, self._sources = notes, sources
         self.revision = revision
-
-    @classmethod
-    def build(cls, **kwargs: object) -> WorkingCalendar:
-        return cls(**kwargs)  # type: ignore[arg-type]
 
     # -- days ------------------------------------------------------------------------------------
 
@@ -432,8 +429,14 @@ class WorkingCalendar:
 
 # -- the process's calendar ---------------------------------------------------------------------
 
+@dataclass
+class _ProcessCalendar:
+    calendar: WorkingCalendar | None = None
+    checked: float = 0.0  # time.monotonic() of the last revision check
+
+
 _lock = threading.Lock()
-_cache: dict[str, object] = {"calendar": None, "checked": 0.0}
+_process = _ProcessCalendar()
 
 
 def _ttl() -> float:
@@ -468,28 +471,27 @@ def get_calendar() -> WorkingCalendar:
     """
     from .calendar_models import CalendarRevision
 
-    calendar = _cache["calendar"]
-    now = time.monotonic()
-    if isinstance(calendar, WorkingCalendar) and now - float(_cache["checked"]) < _ttl():  # type: ignore[arg-type]
+    calendar = _process.calendar
+    if calendar is not None and time.monotonic() - _process.checked < _ttl():
         return calendar
     with _lock:
         revision = CalendarRevision.current()
-        calendar = _cache["calendar"]
-        if not isinstance(calendar, WorkingCalendar) or calendar.revision != revision:
+        calendar = _process.calendar
+        if calendar is None or calendar.revision != revision:
             started = time.perf_counter()
             calendar = build_calendar_from_db(revision)
             logger.info("working-time calendar rebuilt (revision %s) in %.1f ms", revision or "-",
                         (time.perf_counter() - started) * 1000)
-            _cache["calendar"] = calendar
-        _cache["checked"] = time.monotonic()
+            _process.calendar = calendar
+        _process.checked = time.monotonic()
     return calendar
 
 
 def invalidate_calendar() -> None:
     """Forget this process's calendar; the next query rebuilds it from the database."""
     with _lock:
-        _cache["calendar"] = None
-        _cache["checked"] = 0.0
+        _process.calendar = None
+        _process.checked = 0.0
 
 
 # -- the public functions -------------------------------------------------------------------------
