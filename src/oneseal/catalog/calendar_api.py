@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema
 
 from oneseal.kernel import workcal
 from oneseal.kernel.errors import FieldIssue, ValidationFailed
+from oneseal.kernel.schemas import ErrorOut
 
 from .models import Hall
 
@@ -65,8 +66,10 @@ def _office_hours(hall_code: str | None) -> workcal.OfficeHours:
 
 
 class DeadlineQuery(Schema):
-    start: str = Field(description="ISO 8601 date-time; without an offset it is Beijing time (+08:00)",
-                       examples=["2026-11-25T09:30:00+08:00"])
+    # Parsed here rather than by pydantic so that an unencoded "+" in the offset is forgiven.
+    start: str = Field(description="ISO 8601 date-time; without an offset it is Beijing time (+08:00). "
+                                   "The calendar covers 2000 to 2100.",
+                       examples=["2026-11-25T09:30:00+08:00"], json_schema_extra={"format": "date-time"})
     amount: int = Field(ge=0, description="the time limit, a whole number ≥ 0")
     unit: DeadlineUnit = Field(description="working_days: the law's counting (day 0 is the start's day); "
                                            "working_hours, working_minutes: office time")
@@ -74,7 +77,7 @@ class DeadlineQuery(Schema):
                                                "(default 08:30–12:00 and 14:30–17:30)")
 
 
-@router.get("/deadline", response=DeadlineOut, summary="Deadline of a time limit in working time")
+@router.get("/deadline", response={200: DeadlineOut, 422: ErrorOut}, summary="Deadline of a time limit in working time")
 def deadline(request: HttpRequest, query: Query[DeadlineQuery]):
     """When a time limit started at `start` runs out. `provisional` is true when the answer used
     the Monday-to-Friday fallback for a year whose holiday schedule is not known yet."""
