@@ -19,7 +19,7 @@ STOP_GRACE_SECONDS = 10.0
 
 def web_command(host: str, port: int, workers: int = 2) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "oneseal.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--access-logfile", "-"]
+            "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"]
 
 
 def worker_command() -> list[str]:

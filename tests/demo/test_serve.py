@@ -1,0 +1,51 @@
+"""`oneseal demo serve` supervises the web server and the worker: a dead child stops everything
+with a non-zero status; SIGTERM stops both children and exits cleanly."""
+
+import os
+import signal
+import sys
+import threading
+import time
+
+from oneseal.demo import serve
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def test_a_child_that_dies_stops_the_other_and_fails(tmp_path):
+    marker = tmp_path / "stopped"
+    survivor = [sys.executable, "-c",
+                f"import signal, sys, time\n"
+                f"signal.signal(signal.SIGTERM, lambda *a: (open({str(marker)!r}, 'w').close(), sys.exit(0)))\n"
+                f"time.sleep(60)"]
+    exits = []
+    started = time.monotonic()
+    status = serve.run({"web": survivor, "worker": [sys.executable, "-c", "import time, sys; time.sleep(0.5); sys.exit(3)"]},
+                       on_exit=lambda name, code: exits.append((name, code)))
+    assert status == 3
+    assert exits == [("worker", 3)]
+    assert marker.exists()
+    assert time.monotonic() - started < 10
+
+
+def test_a_child_exiting_cleanly_still_counts_as_a_failure():
+    assert serve.run({"web": SLEEPER, "worker": [sys.executable, "-c", "pass"]}) == 1
+
+
+def test_sigterm_is_forwarded_and_the_supervisor_exits_cleanly():
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    started = time.monotonic()
+    try:
+        assert serve.run({"web": SLEEPER, "worker": SLEEPER}) == 0
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 10
+
+
+def test_commands_bind_loopback_with_two_workers_and_run_the_db_worker():
+    web = serve.web_command("127.0.0.1", 8123)
+    assert web[1:4] == ["-m", "gunicorn", "oneseal.wsgi:application"]
+    assert web[web.index("--bind") + 1] == "127.0.0.1:8123"
+    assert web[web.index("--workers") + 1] == "2"
+    assert serve.worker_command()[1:4] == ["-m", "oneseal", "db_worker"]
