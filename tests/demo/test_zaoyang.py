@@ -1,7 +1,10 @@
 """The Zaoyang scenario reproduces every figure of DOMAIN.md §2, read back through the API."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from oneseal.accounts.models import StaffProfile
 from oneseal.catalog import models as cm
@@ -131,3 +134,19 @@ def test_loading_twice_changes_nothing(zaoyang, client):
 
 def test_if_empty_skips_a_loaded_catalog(zaoyang):
     assert load_scenario(if_empty=True).loaded is False
+
+
+def test_demo_accounts_command_prints_one_account_per_role_with_its_password(zaoyang):
+    out = io.StringIO()
+    call_command("demo", "accounts", stdout=out)
+    for account in DEMO_ACCOUNTS:
+        assert account.username in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_demo_load_if_empty_command_leaves_a_loaded_catalog_alone(zaoyang):
+    before = get_user_model().objects.count()
+    out = io.StringIO()
+    call_command("demo", "load", "--if-empty", stdout=out)
+    assert get_user_model().objects.count() == before
+    assert "demo-admin" in out.getvalue()
