@@ -153,3 +153,6 @@ LOGGING = {
 # Catalog import limits: a spreadsheet larger than this is refused before it is parsed.
 ONESEAL_IMPORT_MAX_BYTES = int(os.environ.get("ONESEAL_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 ONESEAL_SITE_NAME = _("Zaoyang Government Service Platform")
+
+# How often (seconds) a process checks whether the working-time calendar changed in the database.
+CALENDAR_REVISION_TTL = float(os.environ.get("CALENDAR_REVISION_TTL", "2"))
