@@ -127,8 +127,18 @@ def _committed(spec: ItemSpec, statutory: tuple[int, str], rng: random.Random) -
     return (rng.choice(options), "working_days")
 
 
+def _founds_an_organisation(spec: ItemSpec) -> bool:
+    """Establishment items: the applicant has no business licence yet."""
+    return not spec.person and any(word in spec.name for word in ("设立", "成立", "一件事"))
+
+
 def _conditions(spec: ItemSpec) -> str:
-    who = "申请人为具有完全民事行为能力的自然人" if spec.person else "申请人为依法设立的法人或其他组织"
+    if spec.person:
+        who = "申请人为具有完全民事行为能力的自然人"
+    elif _founds_an_organisation(spec):
+        who = "申请人为拟设立主体的投资人、发起人或其委托的代理人"
+    else:
+        who = "申请人为依法设立的法人或其他组织"
     if spec.item_type == "licensing":
         return (f"{who}；符合{spec.law or '有关法律法规'}规定的条件；申请材料齐全、符合法定形式；"
                 "申请人未被列入严重失信主体名单。")
@@ -146,6 +156,11 @@ _ORG_BASE = [
     ("营业执照或统一社会信用代码证书", "copy", 1, True, "营业执照"),
     ("法定代表人身份证明", "copy", 1, True, "居民身份证"),
 ]
+_FOUNDER_BASE = [
+    ("申请书", "original", 1, False, ""),
+    ("投资人（发起人）主体资格证明", "copy", 1, True, "居民身份证"),
+    ("拟任法定代表人身份证明", "copy", 1, True, "居民身份证"),
+]
 _PROXY = ("授权委托书及受托人身份证明", "original", 1, False, "")
 _EXTRA = {
     "BDCZX": [("不动产登记申请书", "original", 1, False, ""), ("不动产权属证书", "original", 1, True, "不动产权证书"),
@@ -162,7 +177,7 @@ _EXTRA = {
 
 
 def _materials(spec: ItemSpec, code: str, rng: random.Random) -> list[dict]:
-    base = _PERSON_BASE if spec.person else _ORG_BASE
+    base = _PERSON_BASE if spec.person else (_FOUNDER_BASE if _founds_an_organisation(spec) else _ORG_BASE)
     pool_key = spec.department if spec.department in _EXTRA else (
         spec.item_type if spec.item_type in _EXTRA else "other")
     extras = list(_EXTRA[pool_key])
