@@ -31,3 +31,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var/oneseal.sqlite3* var/static var/screenshots
+
+# Regenerate the zh_Hans catalog from the sources, then compile it (commit both django.po and django.mo).
+messages: install
+	cd src/oneseal && $(abspath $(BIN))/oneseal makemessages -l zh_Hans --no-obsolete --ignore "static/vendor/*"
+	cd src/oneseal && $(abspath $(BIN))/oneseal compilemessages --ignore ".venv"
