@@ -258,6 +258,14 @@ class ServiceItem(Bilingual):
             models.Index(fields=["status", "code"], name="item_status_code"),
             models.Index(fields=["implementing_body", "code"], name="item_body_code"),
             models.Index(fields=["zone", "code"], name="item_zone_code"),
+            # Covers every column the catalog search filters on, in code order: SQLite counts matches
+            # and finds a page's keys from this index alone instead of reading the wide item rows
+            # (benchmarks/catalog_search.py: ~95 ms down to ~15 ms per count at 100,000 items).
+            models.Index(
+                fields=["status", "code", "name", "name_en", "item_type", "implementing_body", "original_department",
+                        "zone", "visits_required", "online_depth", "high_frequency"],
+                name="item_search_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(visits_required__lte=2), name="item_visits_0_to_2"),
