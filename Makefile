@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `demo serve` migrates, loads the Zaoyang scenario if the database is empty, then runs the web
+# server and the task worker on 127.0.0.1:8000 and prints one demo account per role.
 demo: install
-	$(BIN)/oneseal migrate --no-input
-	$(BIN)/oneseal demo load --if-empty
 	$(BIN)/oneseal demo serve --port 8000
 
 lint: install

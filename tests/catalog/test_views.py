@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ def catalog():
 
 def _get(client, url, lang=None, **headers):
     if lang:
-        headers["HTTP_ACCEPT_LANGUAGE"] = lang
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     return client.get(url, **headers)
 
 
@@ -281,8 +282,7 @@ def test_language_switch_posts_to_set_language(client, catalog):
 def test_login_page_shows_errors_and_keeps_next(client, catalog):
     response = _get(client, reverse("accounts:login") + "?next=/items/", lang="en")
     assert 'name="next" value="/items/"' in response.content.decode()
-    response = client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong", "next": "/items/"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong", "next": "/items/"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
 
@@ -302,3 +302,13 @@ def test_pages_run_a_bounded_number_of_queries(client, catalog, django_assert_ma
         client.get(reverse("catalog:item_detail", args=["420683-XK-00001"]))
     with django_assert_max_num_queries(25):
         client.get(reverse("catalog:home"))
+
+
+def test_pages_are_chinese_by_default_whatever_the_browser_asks(client, catalog):
+    html = client.get("/items/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+
+
+def test_the_language_switch_is_remembered(client, catalog):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/items/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
