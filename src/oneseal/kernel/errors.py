@@ -3,7 +3,8 @@ Chinese and English so every refusal names what is wrong in either language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.utils import translation
@@ -27,7 +28,7 @@ class FieldIssue:
     field: str
     code: str
     message: str | Promise
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
     row: int | None = None
     column: str | None = None
 
