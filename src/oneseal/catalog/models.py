@@ -191,6 +191,16 @@ class LimitUnit(models.TextChoices):
     WORKING_MINUTES = "working_minutes", _("working minutes")
 
 
+PROCEDURE_LABELS = {
+    "on_the_spot": _("On-the-spot decision at the window"),
+    "standard": _("Review, then decision"),
+    "site_inspection": _("Review with site inspection"),
+    "expert_review": _("Review with expert review"),
+    "public_notice": _("Review with public notice"),
+    "commitment": _("Commitment approval (告知承诺)"),
+}
+
+
 class ItemStatus(models.TextChoices):
     ACTIVE = "active", _("In force")
     SUSPENDED = "suspended", _("Suspended")
@@ -275,6 +285,11 @@ class ServiceItem(Bilingual):
         ]
 
     @property
+    def procedure_label(self) -> str:
+        """The procedure's name for people (the field holds the BPMN procedure's key)."""
+        return str(PROCEDURE_LABELS.get(self.procedure, self.procedure))
+
+    @property
     def at_most_one_visit(self) -> bool:
         """最多跑一次: the applicant comes at most once."""
         return self.visits_required <= 1
@@ -349,8 +364,8 @@ class SpecialProcedureKind(models.TextChoices):
     HEARING = "hearing", _("Hearing")  # 听证
     TENDERING = "tendering", _("Tendering")  # 招标
     AUCTION = "auction", _("Auction")  # 拍卖
-    TESTING = "testing", _("Testing")  # 检验
-    INSPECTION = "inspection", _("Inspection")  # 检测
+    TESTING = "testing", _("Testing")  # 检测
+    INSPECTION = "inspection", _("Inspection")  # 检验
     QUARANTINE = "quarantine", _("Quarantine")  # 检疫
     APPRAISAL = "appraisal", _("Appraisal")  # 鉴定
     EXPERT_REVIEW = "expert_review", _("Expert review")  # 专家评审

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from oneseal.kernel import audit
 from oneseal.kernel.errors import FieldIssue, ValidationFailed
@@ -69,8 +70,8 @@ def clean_catalog(data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, list
                 issues.append(FieldIssue(
                     field=f"{sheet.key}.{col}", code="duplicate", row=row_no, column=_letter(raw, col) or col,
                     message=_("Duplicate %(key)s %(value)s (first on row %(first)s)."),
-                    params={"key": "/".join(sheet.natural_key), "value": "/".join(map(str, natural)),
-                            "first": seen[natural]}))
+                    params={"key": "/".join(sheet.column(k).label for k in sheet.natural_key),
+                            "value": "/".join(map(str, natural)), "first": seen[natural]}))
                 continue
             seen[natural] = row_no
             if ok:
@@ -118,8 +119,8 @@ def _check_rules(clean: dict[str, list[dict]]) -> list[FieldIssue]:
     for row in clean.get("halls", []):
         if not (row["morning_start"] < row["morning_end"] <= row["afternoon_start"] < row["afternoon_end"]):
             issues.append(_issue("halls", "morning_start", row, "office_hours_order",
-                                 _("Office hours must run morning start < morning end ≤ afternoon start "
-                                   "< afternoon end.")))
+                                 _("Office hours must be in order: the morning opens before it closes, the afternoon opens no "
+                                   "earlier than the morning closes and before it closes.")))
     item_rows = {r["code"]: r for r in clean.get("items", [])}
     for row in item_rows.values():
         if (row["statutory_limit_unit"] == row["committed_limit_unit"]
@@ -137,7 +138,7 @@ def _check_rules(clean: dict[str, list[dict]]) -> list[FieldIssue]:
     for row in clean.get("transfers", []):
         if row["from_department"] == row["to_department"]:
             issues.append(_issue("transfers", "to_department", row, "transfer_to_self",
-                                 _("A licensing power is transferred between two different departments.")))
+                                 _("The department a power is transferred from and the one it goes to must differ.")))
         item_type = item_rows[row["item"]]["item_type"] if row["item"] in item_rows else existing_types.get(row["item"])
         if item_type and item_type != m.ItemType.LICENSING:
             issues.append(_issue("transfers", "item", row, "transfer_not_licensing",
@@ -188,8 +189,9 @@ def apply_catalog(*, actor, data: dict[str, list[dict[str, Any]]], note: str = "
     """
     clean, issues = clean_catalog(data)
     if issues:
-        raise ValidationFailed(issues, _("The catalog data has %(count)s error(s); nothing was written."),
-                               count=len(issues))
+        raise ValidationFailed(issues, ngettext_lazy(
+            "The catalog data has %(count)s error; nothing was written.",
+            "The catalog data has %(count)s errors; nothing was written.", "count"), count=len(issues))
     summary: dict[str, Any] = {}
 
     regions = _Upserter(m.Region, {r.code: r for r in m.Region.objects.all()})

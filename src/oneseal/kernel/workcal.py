@@ -92,8 +92,8 @@ class OfficeHours:
         if not (ms < me <= as_ < ae):
             raise CalendarError(
                 CalendarErrorCode.OFFICE_HOURS_ORDER,
-                _("Office hours must run morning opening < morning closing ≤ afternoon opening "
-                  "< afternoon closing."),
+                _("Office hours must be in order: the morning opens before it closes, the afternoon opens no "
+                  "earlier than the morning closes and before it closes."),
                 field="hours",
             )
         for name, value in (("_ms", ms), ("_me", me), ("_as", as_), ("_ae", ae),

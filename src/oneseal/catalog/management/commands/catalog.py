@@ -29,7 +29,8 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(f"{len(exc.issues)} error(s); nothing was written") from None
+            count = len(exc.issues)
+            raise CommandError(f"{count} {'error' if count == 1 else 'errors'}; nothing was written") from None
         for sheet, counts in summary.items():
             self.stdout.write(f"{sheet}: {counts}")
         self.stdout.write(self.style.SUCCESS("catalog imported"))

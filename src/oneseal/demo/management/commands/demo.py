@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.table import Table
 
@@ -54,8 +55,9 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(_("%(count)s error(s) in the scenario data; nothing was written.")
-                               % {"count": len(exc.issues)}) from None
+            raise CommandError(ngettext("%(count)s error in the scenario data; nothing was written.",
+                                        "%(count)s errors in the scenario data; nothing was written.",
+                                        len(exc.issues)) % {"count": len(exc.issues)}) from None
         if not result.loaded:
             self.console.print(_("The catalog already has service items; nothing loaded."))
             return
