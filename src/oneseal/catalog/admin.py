@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.kernel.admin_mixins import ReadOnlyAdminMixin
 from oneseal.kernel.errors import ValidationFailed
 
 from . import models as m
@@ -180,22 +181,13 @@ class LicensingTransferAdmin(AuditedAdmin):
 
 
 @admin.register(m.ItemVersion)
-class ItemVersionAdmin(admin.ModelAdmin):
+class ItemVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Versions are immutable: they can be read and compared, never edited."""
 
     list_display = ("item", "number", "published_at", "published_by", "change_note")
     search_fields = ("item__code", "item__name")
     readonly_fields = ("item", "number", "published_at", "published_by", "change_note", "changes")
     exclude = ("snapshot",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Changes from the previous version"))
     def changes(self, obj):

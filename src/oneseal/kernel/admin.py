@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import calendar_services
+from .admin_mixins import ReadOnlyAdminMixin
 from .calendar_models import CalendarDay, CalendarYear, DaySource
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log can be read, never written: the hash chain would expose any edit."""
 
     list_display = ["seq", "at", "actor_label", "action", "target_type", "target_id"]
@@ -28,15 +29,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     ordering = ["-seq"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LocalDayForm(forms.ModelForm):
@@ -87,15 +79,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["year", "source_name", "imported_at", "imported_by"]
     readonly_fields = ["year", "source_name", "imported_at", "imported_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
