@@ -8,6 +8,8 @@ documented 422 (an unknown hall code, a date outside the calendar's range), so t
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import openapi
 
@@ -19,7 +21,14 @@ schema = openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture
 def catalog(db):
+    """Test data, and the WSGI app kept from closing the test's connection after each request
+    (Django's own test client does the same; schemathesis calls the raw WSGI application)."""
     ServiceItemFactory.create_batch(3)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
