@@ -1,0 +1,101 @@
+"""Checking and storing uploaded files.
+
+Every upload is checked before anything is written: its size against the limit, its type sniffed
+from its content (never from its name or the browser's claim), and only the allowed types pass. A
+stored file is named by its SHA-256, so the same content is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+
+# Sniffed MIME type → the extensions a name may carry for it.
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/zip": (".docx", ".xlsx", ".ofd", ".zip"),  # OOXML/OFD packages sniff as zip
+}
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # relative to the upload root
+    sha256: str
+    size: int
+    content_type: str
+    original_name: str
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "ONESEAL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def upload_root() -> Path:
+    root = Path(getattr(settings, "ONESEAL_UPLOAD_ROOT", Path(settings.MEDIA_ROOT) / "uploads"))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def check_and_store(stream: IO[bytes], original_name: str, *, field: str = "file",
+                    declared_size: int | None = None) -> StoredFile:
+    """Check an upload and store it under its hash; raise DomainError naming `field` if refused.
+
+    The size is checked from the declared size first and again while reading, so a 200 MB upload
+    is refused after reading one byte past the limit, not after storing it.
+    """
+    limit = max_upload_bytes()
+    if declared_size is not None and declared_size > limit:
+        raise DomainError("file_too_large", _("%(name)s is larger than %(limit)s MB."), field=field,
+                          name=original_name, limit=limit // (1024 * 1024))
+    digest = hashlib.sha256()
+    chunks = []
+    size = 0
+    while block := stream.read(CHUNK):
+        size += len(block)
+        if size > limit:
+            raise DomainError("file_too_large", _("%(name)s is larger than %(limit)s MB."), field=field,
+                              name=original_name, limit=limit // (1024 * 1024))
+        digest.update(block)
+        chunks.append(block)
+    if size == 0:
+        raise DomainError("file_empty", _("%(name)s is empty."), field=field, name=original_name)
+    content = b"".join(chunks)
+    kind = filetype.guess(content[:8192])
+    mime = kind.mime if kind else ""
+    suffix = Path(original_name).suffix.lower()
+    allowed = ALLOWED_TYPES.get(mime)
+    if not allowed:
+        raise DomainError("file_type_not_allowed",
+                          _("%(name)s is not an allowed file type (PDF, JPEG, PNG, DOCX, XLSX, OFD)."),
+                          field=field, name=original_name)
+    if suffix not in allowed:
+        raise DomainError("file_type_mismatch",
+                          _("%(name)s is named %(suffix)s but its content is %(mime)s."),
+                          field=field, name=original_name, suffix=suffix or "—", mime=mime)
+    sha = digest.hexdigest()
+    relative = Path(sha[:2]) / f"{sha}{suffix}"
+    target = upload_root() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        tmp.write_bytes(content)
+        tmp.replace(target)
+    return StoredFile(path=str(relative), sha256=sha, size=size, content_type=mime,
+                      original_name=original_name[:200])
+
+
+def open_stored(path: str) -> IO[bytes]:
+    return (upload_root() / path).open("rb")
