@@ -40,9 +40,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
 def _register_routers() -> None:
     from oneseal.catalog.api import router as catalog_router
     from oneseal.catalog.calendar_api import router as calendar_router
+    from oneseal.payments.api import router as payments_router
 
     api.add_router("/", catalog_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/payments", payments_router)
 
 
 _register_routers()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "oneseal.kernel",
     "oneseal.catalog",
     "oneseal.accounts",
+    "oneseal.payments",
     "oneseal.demo",
 ]
 
