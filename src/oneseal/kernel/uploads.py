@@ -49,9 +49,32 @@ def upload_root() -> Path:
     return root
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed the checks, held in memory until `store()` writes it."""
+
+    content: bytes
+    file: StoredFile
+
+    def store(self) -> StoredFile:
+        target = upload_root() / self.file.path
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".part")
+            tmp.write_bytes(self.content)
+            tmp.replace(target)
+        return self.file
+
+
 def check_and_store(stream: IO[bytes], original_name: str, *, field: str = "file",
                     declared_size: int | None = None) -> StoredFile:
-    """Check an upload and store it under its hash; raise DomainError naming `field` if refused.
+    """Check an upload and store it under its hash; raise DomainError naming `field` if refused."""
+    return check_upload(stream, original_name, field=field, declared_size=declared_size).store()
+
+
+def check_upload(stream: IO[bytes], original_name: str, *, field: str = "file",
+                 declared_size: int | None = None) -> CheckedUpload:
+    """Check an upload without writing anything; raise DomainError naming `field` if refused.
 
     The size is checked from the declared size first and again while reading, so a 200 MB upload
     is refused after reading one byte past the limit, not after storing it.
@@ -87,14 +110,8 @@ def check_and_store(stream: IO[bytes], original_name: str, *, field: str = "file
                           field=field, name=original_name, suffix=suffix or "—", mime=mime)
     sha = digest.hexdigest()
     relative = Path(sha[:2]) / f"{sha}{suffix}"
-    target = upload_root() / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(content)
-        tmp.replace(target)
-    return StoredFile(path=str(relative), sha256=sha, size=size, content_type=mime,
-                      original_name=original_name[:200])
+    return CheckedUpload(content, StoredFile(path=str(relative), sha256=sha, size=size, content_type=mime,
+                                             original_name=original_name[:200]))
 
 
 def open_stored(path: str) -> IO[bytes]:
