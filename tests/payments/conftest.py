@@ -45,6 +45,6 @@ def issue(clerk):
 
     def make(reference="420683-20250301-0001", lines=None):
         return issue_payment_order(actor=clerk, reference=reference, payer_name="张三",
-                                   payer_id="420683199001011234", lines=lines or FEE_LINES)
+                                   payer_id="420683199001011234", lines=FEE_LINES if lines is None else lines)
 
     return make
