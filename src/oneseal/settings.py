@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "oneseal.catalog",
     "oneseal.accounts",
     "oneseal.payments",
+    "oneseal.cases",
     "oneseal.demo",
 ]
 

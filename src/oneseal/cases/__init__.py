@@ -1,0 +1,1 @@
+"""Cases (办件): from submission to the result in the applicant's hands."""

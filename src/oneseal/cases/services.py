@@ -1,0 +1,577 @@
+"""Every write to a case: one function per command, one transaction, one audit entry, one timeline
+event. The rules come from the Administrative Licensing Law as DOMAIN.md §4 reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+import jsonschema
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.accounts.roles import RoleCode
+from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
+from oneseal.kernel import audit, identity, workcal
+from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
+from oneseal.kernel.uploads import check_upload
+
+from . import clock, policy
+from .lifecycle import Action, next_status
+from .models import (
+    Applicant,
+    ApplicantKind,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseStatus,
+    Channel,
+    ClockPause,
+    Decision,
+    Delivery,
+    DeliveryMethod,
+    Notice,
+    NoticeKind,
+    PauseKind,
+    SupplementOverride,
+    Visit,
+    VisitKind,
+)
+from .numbering import next_case_number, next_notice_number
+
+IN_PERSON = {Channel.WINDOW, Channel.KIOSK}
+ISSUE_WITHIN_DAYS = 10  # Art. 44
+DEFAULT_EXTENSION_DAYS = 10  # Art. 42
+
+
+@dataclass(frozen=True)
+class MaterialUpload:
+    """One file the applicant hands in, for one material of the item's list."""
+
+    material: str
+    stream: IO[bytes]
+    filename: str
+    size: int | None = None
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **data: Any) -> None:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    CaseEvent.objects.create(case=case, at=at, action=action, actor=user, status_after=case.status, note=note,
+                             data=json.loads(json.dumps(data, default=str)))
+    audit.record(actor=actor, action=f"cases.{action}", target=case,
+                 data={"number": case.number, "status": case.status, **data})
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock: two clerks acting at once are serialised here."""
+    return (Case.objects.select_for_update().select_related("item", "applicant", "hall", "item_version")
+            .get(pk=case.pk))
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _issue_notice(case: Case, kind: str, actor, at: dt.datetime, **content: Any) -> Notice:
+    return Notice.objects.create(case=case, kind=kind, number=next_notice_number(kind, at.year), issued_at=at,
+                                 issued_by=_user(actor), content=json.loads(json.dumps(content, default=str)))
+
+
+def refresh_due(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """Recompute and store the case's due time; True if it changed."""
+    reading = clock.compute(clock.clock_of(case), now)
+    if (case.due_at, case.due_provisional) == (reading.due_at, reading.provisional):
+        return False
+    Case.objects.filter(pk=case.pk).update(due_at=reading.due_at, due_provisional=reading.provisional)
+    case.due_at, case.due_provisional = reading.due_at, reading.provisional
+    return True
+
+
+def _workflow():
+    from .workflow import engine
+
+    return engine
+
+
+# -- applicants ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def register_applicant(*, actor, kind: str, name: str, id_number: str, legal_representative: str = "",
+                       phone: str = "", user=None) -> Applicant:
+    """Find or create an applicant by ID number (citizen) or unified social credit code (organisation)."""
+    if kind not in ApplicantKind.values:
+        raise DomainError("unknown_applicant_kind", _("Unknown kind of applicant."), field="kind")
+    if not name.strip():
+        raise DomainError("required", _("The applicant's name is required."), field="name")
+    if kind == ApplicantKind.PERSON:
+        number = identity.validate_citizen_id(id_number, field="id_number")
+    else:
+        number = identity.validate_credit_code(id_number, field="id_number")
+        if not legal_representative.strip():
+            raise DomainError("required", _("An organisation's legal representative is required."),
+                              field="legal_representative")
+    applicant, created = Applicant.objects.get_or_create(
+        kind=kind, id_number=number,
+        defaults={"name": name.strip(), "legal_representative": legal_representative.strip(), "phone": phone,
+                  "user": user},
+    )
+    if not created and user is not None and applicant.user_id is None:
+        applicant.user = user
+        applicant.save(update_fields=["user"])
+    if created:
+        audit.record(actor=actor, action="cases.applicant_registered", target=applicant, data={"kind": kind})
+    return applicant
+
+
+# -- submission ----------------------------------------------------------------------------------
+
+def _request_hash(item: ServiceItem, applicant: Applicant, channel: str, form_data: dict,
+                  uploads: list[MaterialUpload]) -> str:
+    body = {"item": item.code, "applicant": applicant.id_number, "channel": channel, "form": form_data,
+            "materials": sorted(u.material for u in uploads)}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _check_form(schema: dict, form_data: dict) -> None:
+    if not schema:
+        return
+    validator = jsonschema.Draft202012Validator(schema)
+    issues = [
+        FieldIssue(field="form." + ".".join(str(p) for p in err.absolute_path) if err.absolute_path else "form",
+                   code=f"schema_{err.validator}", message=_("%(problem)s"), params={"problem": err.message})
+        for err in sorted(validator.iter_errors(form_data), key=lambda e: list(e.absolute_path))
+    ]
+    if issues:
+        raise ValidationFailed(issues, _("The application form has errors."))
+
+
+def _check_materials(snapshot: dict, uploads: list[MaterialUpload], *, supplement: bool = False) -> list:
+    """Every required material is there, none is beyond the item's list, every file passes the checks."""
+    listed = {m["name"]: m for m in snapshot.get("materials", [])}
+    issues = []
+    for index, upload in enumerate(uploads):
+        if upload.material not in listed:
+            issues.append(FieldIssue(field=f"materials.{index}", code="material_not_listed",
+                                     message=_("“%(name)s” is not a material of this item."),
+                                     params={"name": upload.material}))
+    if not supplement:
+        given = {u.material for u in uploads}
+        for name, material in listed.items():
+            if material.get("required") and name not in given and not material.get("licence_replaceable"):
+                issues.append(FieldIssue(field="materials", code="material_missing",
+                                         message=_("The required material “%(name)s” is missing."),
+                                         params={"name": name}))
+    if issues:
+        raise ValidationFailed(issues, _("The materials are incomplete or wrong."))
+    checked = []
+    for index, upload in enumerate(uploads):
+        checked.append((upload, check_upload(upload.stream, upload.filename, field=f"materials.{index}",
+                                             declared_size=upload.size)))
+    return checked
+
+
+def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str, form_data: dict | None = None,
+                materials: list[MaterialUpload] = (), hall=None, idempotency_key: str | None = None,
+                now: dt.datetime | None = None) -> Case:
+    """Receive an application (一号申请). The same Idempotency-Key with the same body gives the same
+    case; with another body it is refused."""
+    form_data = form_data or {}
+    uploads = list(materials)
+    if channel not in Channel.values:
+        raise DomainError("unknown_channel", _("Unknown channel."), field="channel")
+    if item.status != ItemStatus.ACTIVE:
+        raise DomainError("item_not_in_force", _("The item %(code)s is not in force."), field="item",
+                          code=item.code)
+    request_hash = _request_hash(item, applicant, channel, form_data, uploads)
+    if idempotency_key:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_request(existing, request_hash)
+    version = item.versions.order_by("-number").first()
+    if version is None:
+        raise DomainError("item_not_published", _("The item %(code)s has no published version."), field="item",
+                          code=item.code)
+    _check_form(version.snapshot.get("form_schema") or {}, form_data)
+    checked = _check_materials(version.snapshot, uploads)
+    try:
+        return _create_case(actor=actor, item=item, version=version, applicant=applicant, channel=channel,
+                            form_data=form_data, checked=checked, hall=hall, idempotency_key=idempotency_key,
+                            request_hash=request_hash, now=now or timezone.now())
+    except IntegrityError:
+        if idempotency_key:  # a concurrent request with the same key won the race
+            existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_request(existing, request_hash)
+        raise
+
+
+def _same_request(existing: Case, request_hash: str) -> Case:
+    if existing.request_hash != request_hash:
+        raise DomainError("idempotency_conflict",
+                          _("This Idempotency-Key was already used for a different application."),
+                          field="Idempotency-Key")
+    return existing
+
+
+@transaction.atomic
+def _create_case(*, actor, item, version, applicant, channel, form_data, checked, hall, idempotency_key,
+                 request_hash, now) -> Case:
+    snapshot = version.snapshot
+    limit_amount, limit_unit = snapshot["committed_limit"].split(" ")
+    region = hall.region.code if hall else item.implementing_body.region.code
+    case = Case.objects.create(
+        number=next_case_number(region, timezone.localtime(now).date()), item=item, item_version=version,
+        applicant=applicant, channel=channel, hall=hall, form_data=form_data, submitted_at=now,
+        submitted_by=_user(actor), limit_amount=int(limit_amount), limit_unit=limit_unit,
+        procedure=snapshot.get("procedure") or item.procedure, idempotency_key=idempotency_key or None,
+        request_hash=request_hash,
+    )
+    for upload, checked_upload in checked:
+        stored = checked_upload.store()
+        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
+                                    size=stored.size, content_type=stored.content_type,
+                                    original_name=stored.original_name, uploaded_at=now)
+    if channel in IN_PERSON:
+        Visit.objects.create(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor))
+    _event(case, "submitted", actor, now, channel=channel, item=item.code, version=version.number,
+           materials=[u.material for u, _c in checked])
+    return case
+
+
+# -- acceptance (Art. 32) ------------------------------------------------------------------------
+
+def _start_clock(case: Case, at: dt.datetime) -> None:
+    case.accepted_at = at
+    case.workflow_state = _workflow().start(case.procedure)
+    case.save()
+    refresh_due(case=case)
+
+
+@transaction.atomic
+def accept_case(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
+    """受理: the application is complete and within the bureau's remit; the legal clock starts."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_window_clerk(actor, case, _("accept"))
+    case.status = next_status(case.status, Action.ACCEPT)
+    case.accepted_by = _user(actor)
+    _start_clock(case, now)
+    notice = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
+                           provisional=case.due_provisional)
+    _event(case, "accepted", actor, now, notice=notice.number, due_at=case.due_at)
+    return case
+
+
+@transaction.atomic
+def request_supplement(*, actor, case: Case, problems: list[tuple[str, str]], note: str = "",
+                       now: dt.datetime | None = None) -> Notice:
+    """一次性告知: ONE notice listing every missing or wrong material. A second notice on the same case
+    needs a supervisor's override, which is recorded for supervision."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_window_clerk(actor, case, _("ask for a supplement on"))
+    if not problems or any(not m.strip() or not p.strip() for m, p in problems):
+        raise DomainError("supplement_needs_problems",
+                          _("List every missing or wrong material, each with what is wrong."), field="problems")
+    status = next_status(case.status, Action.REQUEST_SUPPLEMENT)
+    override = None
+    if case.notices.filter(kind=NoticeKind.SUPPLEMENT).exists():
+        override = case.overrides.select_for_update().filter(used=False).first()
+        if override is None:
+            raise DomainError("second_supplement_notice",
+                              _("This case already had its one supplement notice (一次性告知); a second one "
+                                "needs a supervisor's override."), field="problems")
+        override.used = True
+        override.save(update_fields=["used"])
+    if case.status == CaseStatus.ACCEPTED:
+        ClockPause.objects.create(case=case, kind=PauseKind.SUPPLEMENT, started_at=now)
+    case.status = status
+    case.save(update_fields=["status"])
+    refresh_due(case=case)
+    notice = _issue_notice(case, NoticeKind.SUPPLEMENT, actor, now, note=note,
+                           problems=[{"material": m, "problem": p} for m, p in problems])
+    _event(case, "supplement_requested", actor, now, notice=notice.number, problems=len(problems),
+           override=override.pk if override else None)
+    return notice
+
+
+@transaction.atomic
+def grant_supplement_override(*, actor, case: Case, reason: str, now: dt.datetime | None = None
+                              ) -> SupplementOverride:
+    """A supervisor allows a second supplement notice; supervision sees every such override."""
+    policy.require_supervisor(actor, _("allow a second supplement notice"))
+    if not reason.strip():
+        raise DomainError("reason_required", _("A reason is required."), field="reason")
+    now = now or timezone.now()
+    override = SupplementOverride.objects.create(case=case, granted_by=actor, reason=reason, granted_at=now)
+    _event(case, "supplement_override_granted", actor, now, reason=reason)
+    return override
+
+
+@transaction.atomic
+def receive_supplement(*, actor, case: Case, materials: list[MaterialUpload], in_person: bool = True,
+                       now: dt.datetime | None = None) -> Case:
+    """The applicant hands in what the notice asked for; the clock runs again."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_applicant_or_clerk(actor, case, _("hand in a supplement for"))
+    status = next_status(case.status, Action.RECEIVE_SUPPLEMENT)
+    pause = case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SUPPLEMENT).first()
+    if case.status == CaseStatus.ACCEPTED and pause is None:
+        raise DomainError("no_supplement_requested", _("No supplement was asked for on this case."),
+                          field="materials")
+    if not materials:
+        raise DomainError("supplement_empty", _("Hand in at least one material."), field="materials")
+    checked = _check_materials(case.item_version.snapshot, list(materials), supplement=True)
+    for upload, checked_upload in checked:
+        stored = checked_upload.store()
+        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
+                                    size=stored.size, content_type=stored.content_type,
+                                    original_name=stored.original_name, uploaded_at=now, supplement=True)
+    if pause is not None:
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+    if in_person:
+        Visit.objects.create(case=case, kind=VisitKind.SUPPLEMENT, at=now, recorded_by=_user(actor))
+    case.status = status
+    case.save(update_fields=["status"])
+    refresh_due(case=case)
+    _event(case, "supplement_received", actor, now, materials=[u.material for u, _c in checked])
+    return case
+
+
+@transaction.atomic
+def refuse_case(*, actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | None = None) -> Notice:
+    """不予受理: in writing, with the reason and its legal basis, and the applicant's remedies."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_window_clerk(actor, case, _("refuse"))
+    issues = []
+    if not reason.strip():
+        issues.append(FieldIssue(field="reason", code="required", message=_("A refusal needs a reason.")))
+    if not legal_basis.strip():
+        issues.append(FieldIssue(field="legal_basis", code="required",
+                                 message=_("A refusal needs its legal basis.")))
+    if issues:
+        raise ValidationFailed(issues)
+    case.status = next_status(case.status, Action.REFUSE)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    notice = _issue_notice(case, NoticeKind.REFUSAL, actor, now, reason=reason, legal_basis=legal_basis)
+    _event(case, "refused", actor, now, notice=notice.number, reason=reason, legal_basis=legal_basis)
+    return notice
+
+
+def deemed_acceptance_start(case: Case) -> dt.datetime:
+    """Receipt of the application, or of the supplement that completed it."""
+    last = case.events.filter(action="supplement_received").order_by("-at").first()
+    return last.at if last else case.submitted_at
+
+
+@transaction.atomic
+def deem_accepted(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """Art. 32: no decision on acceptance within 5 working days of receipt → accepted from receipt."""
+    now = now or timezone.now()
+    case = _locked(case)
+    if case.status != CaseStatus.SUBMITTED:
+        return False
+    received = deemed_acceptance_start(case)
+    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
+    if clock.deemed_acceptance_deadline(received, hours).at > now:
+        return False
+    case.status = next_status(case.status, Action.DEEM_ACCEPTED)
+    case.deemed_accepted = True
+    _start_clock(case, received)
+    _event(case, "deemed_accepted", "system", now, accepted_from=received, due_at=case.due_at)
+    return True
+
+
+def deem_overdue_acceptances(now: dt.datetime | None = None) -> int:
+    """Run by the worker: every application left without an acceptance decision too long."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=5)  # 5 working days are at least 5 calendar days
+    count = 0
+    for case in Case.objects.filter(status=CaseStatus.SUBMITTED, submitted_at__lte=cutoff).iterator():
+        count += deem_accepted(case=case, now=now)
+    return count
+
+
+# -- back office (BPMN) --------------------------------------------------------------------------
+
+@transaction.atomic
+def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
+                  now: dt.datetime | None = None) -> Case:
+    """Complete one ready step of the case's procedure, as the role its lane names.
+
+    A decision step approves or denies (a denial needs reasons and states the remedies, Art. 38).
+    Entering a special-procedure step stops the clock and tells the applicant in writing how long
+    it takes (Art. 45); leaving it starts the clock again.
+    """
+    now = now or timezone.now()
+    data = dict(data or {})
+    case = _locked(case)
+    engine = _workflow()
+    tasks = {t.id: t for t in engine.ready_tasks(case.procedure, case.workflow_state)}
+    task = tasks.get(task_id)
+    if task is None:
+        raise DomainError("task_not_ready", _("That step is not waiting to be done on this case."),
+                          field="task_id")
+    policy.require_lane(actor, case, task.lane, _("do this step on"))
+    if case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SUPPLEMENT).exists():
+        raise DomainError("waiting_for_supplement", _("The case is waiting for the applicant's supplement."),
+                          field="task_id")
+    if task.kind == "decision":
+        return _decide(actor, case, task, data, now)
+    next_status(case.status, Action.COMPLETE_TASK)
+    case.workflow_state = engine.complete(case.procedure, case.workflow_state, task_id, data)
+    if task.special_procedure:
+        pause = case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SPECIAL_PROCEDURE).first()
+        if pause is not None:
+            pause.ended_at = now
+            pause.save(update_fields=["ended_at"])
+    case.save(update_fields=["workflow_state"])
+    _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
+    for following in engine.ready_tasks(case.procedure, case.workflow_state):
+        if following.special_procedure:
+            _start_special_procedure(actor, case, following.special_procedure, now)
+    refresh_due(case=case)
+    return case
+
+
+def _start_special_procedure(actor, case: Case, kind: str, now: dt.datetime) -> None:
+    next_status(case.status, Action.START_SPECIAL_PROCEDURE)
+    rule = next((p for p in case.item_version.snapshot.get("special_procedures", []) if p["kind"] == kind), None)
+    if rule is not None and not rule.get("stops_clock", True):
+        return
+    max_days = rule["max_working_days"] if rule else None
+    ClockPause.objects.create(case=case, kind=PauseKind.SPECIAL_PROCEDURE, special_procedure=kind,
+                              max_working_days=max_days, started_at=now)
+    notice = _issue_notice(case, NoticeKind.SPECIAL_PROCEDURE, actor, now, procedure=kind,
+                           max_working_days=max_days)
+    _event(case, "special_procedure_started", actor, now, procedure=kind, max_working_days=max_days,
+           notice=notice.number)
+
+
+def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
+    approved = data.get("approved")
+    if not isinstance(approved, bool):
+        raise DomainError("decision_required", _("Choose to approve or deny."), field="approved")
+    reasons = str(data.get("reasons", "")).strip()
+    legal_basis = str(data.get("legal_basis", "")).strip()
+    if not approved and not reasons:
+        raise DomainError("denial_needs_reasons", _("A denial needs its reasons."), field="reasons")
+    case.status = next_status(case.status, Action.APPROVE if approved else Action.DENY)
+    engine = _workflow()
+    case.workflow_state = engine.complete(case.procedure, case.workflow_state, task.id, {"approved": approved})
+    case.decided_at = now
+    case.save(update_fields=["status", "workflow_state", "decided_at"])
+    Decision.objects.create(case=case, approved=approved, reasons=reasons,
+                            legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
+                            decided_by=actor, decided_at=now)
+    kind = NoticeKind.APPROVAL if approved else NoticeKind.DENIAL
+    notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
+    reading = clock.compute(clock.clock_of(case), now)
+    _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
+           overdue=reading.overdue, reasons=reasons)
+    return case
+
+
+@transaction.atomic
+def extend_case(*, actor, case: Case, reason: str, days: int = DEFAULT_EXTENSION_DAYS,
+                now: dt.datetime | None = None) -> Case:
+    """Art. 42: one extension, with the bureau head's approval and a stated reason."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_bureau_head(actor, case, _("extend"))
+    next_status(case.status, Action.EXTEND)
+    if case.extension_days:
+        raise DomainError("already_extended", _("A case can be extended only once."), field="days")
+    if not reason.strip():
+        raise DomainError("reason_required", _("An extension needs a reason."), field="reason")
+    if not 1 <= days <= DEFAULT_EXTENSION_DAYS:
+        raise DomainError("extension_too_long", _("An extension is 1 to %(max)s working days."), field="days",
+                          max=DEFAULT_EXTENSION_DAYS)
+    case.extension_days, case.extension_reason, case.extension_approved_by = days, reason, actor
+    case.save(update_fields=["extension_days", "extension_reason", "extension_approved_by"])
+    refresh_due(case=case, now=now)
+    notice = _issue_notice(case, NoticeKind.EXTENSION, actor, now, days=days, reason=reason, due_at=case.due_at)
+    _event(case, "extended", actor, now, days=days, reason=reason, due_at=case.due_at, notice=notice.number)
+    return case
+
+
+# -- result and delivery (Art. 44) -----------------------------------------------------------------
+
+@transaction.atomic
+def issue_result(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
+    """The licence (or the denial) is ready to be served; the law gives 10 working days after the
+    decision, and a later issue is recorded as late for supervision."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_lane(actor, case, RoleCode.APPROVER, _("issue the result of"))
+    case.status = next_status(case.status, Action.ISSUE)
+    case.issued_at = now
+    case.save(update_fields=["status", "issued_at"])
+    limit = workcal.add_working_days(case.decided_at, ISSUE_WITHIN_DAYS)
+    _event(case, "issued", actor, now, late=now > limit.at, issue_by=limit.at)
+    return case
+
+
+@transaction.atomic
+def deliver_result(*, actor, case: Case, method: str, carrier: str = "", waybill: str = "",
+                   now: dt.datetime | None = None) -> Delivery:
+    """Pickup at the comprehensive output window, courier (carrier and waybill), or electronic."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_window_clerk(actor, case, _("hand out the result of"))
+    if method not in DeliveryMethod.values:
+        raise DomainError("unknown_delivery_method", _("Unknown delivery method."), field="method")
+    if method == DeliveryMethod.COURIER and not (carrier.strip() and waybill.strip()):
+        raise DomainError("waybill_required", _("A courier delivery needs the carrier and the waybill number."),
+                          field="waybill")
+    case.status = next_status(case.status, Action.DELIVER)
+    case.delivered_at = now
+    case.save(update_fields=["status", "delivered_at"])
+    delivery = Delivery.objects.create(case=case, method=method, carrier=carrier, waybill=waybill, sent_at=now,
+                                       sent_by=_user(actor))
+    if method == DeliveryMethod.PICKUP:
+        Visit.objects.create(case=case, kind=VisitKind.PICKUP, at=now, recorded_by=_user(actor))
+    _event(case, "delivered", actor, now, method=method, carrier=carrier, waybill=waybill)
+    return delivery
+
+
+@transaction.atomic
+def confirm_receipt(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
+    """The applicant confirms they received the result; the case is closed (办结)."""
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_applicant_or_clerk(actor, case, _("confirm receipt for"))
+    case.status = next_status(case.status, Action.CONFIRM_RECEIPT)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    Delivery.objects.filter(case=case).update(confirmed_at=now)
+    _event(case, "receipt_confirmed", actor, now)
+    return case
+
+
+@transaction.atomic
+def withdraw_case(*, actor, case: Case, reason: str = "", now: dt.datetime | None = None) -> Case:
+    now = now or timezone.now()
+    case = _locked(case)
+    policy.require_applicant_or_clerk(actor, case, _("withdraw"))
+    case.status = next_status(case.status, Action.WITHDRAW)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    _event(case, "withdrawn", actor, now, reason=reason)
+    return case
+
+
+def limit_label(case: Case) -> str:
+    return f"{case.limit_amount} {LimitUnit(case.limit_unit).label}"
