@@ -9,7 +9,7 @@ import pytest
 
 from oneseal.accounts.roles import RoleCode
 from oneseal.cases import workflow
-from oneseal.cases.workflow import engine
+from oneseal.cases.workflow import engine, library
 from oneseal.catalog.models import PROCEDURE_LABELS, SpecialProcedureKind
 from oneseal.kernel.errors import DomainError
 
@@ -201,3 +201,60 @@ def test_a_state_from_another_serializer_version_is_refused():
     with pytest.raises(DomainError) as refused:
         workflow.ready_tasks("standard", state)
     assert refused.value.code == "workflow_state_outdated"
+
+
+@pytest.fixture
+def library_dir(tmp_path, monkeypatch):
+    """A library in a temporary folder, for procedures that break the conventions."""
+    monkeypatch.setattr(library, "PROCEDURES_DIR", tmp_path)
+    library.procedure_names.cache_clear()
+    engine._procedure.cache_clear()
+    yield tmp_path
+    library.procedure_names.cache_clear()
+    engine._procedure.cache_clear()
+
+
+STANDARD_XML = (library.PROCEDURES_DIR / "standard.bpmn").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("broken", "xml"), [
+    ("lane is not a role code", STANDARD_XML.replace('name="approver"', 'name="Approvals office"')),
+    ("unknown kind", STANDARD_XML.replace('value="review"', 'value="look"')),
+    ("special procedure without its kind",
+     STANDARD_XML.replace('value="review"', 'value="special_procedure"')),
+    ("special procedure kind not in the catalog", STANDARD_XML.replace(
+        '<spiffworkflow:property name="kind" value="review" />',
+        '<spiffworkflow:property name="kind" value="special_procedure" />'
+        '<spiffworkflow:property name="special_procedure" value="prayer" />')),
+    ("not BPMN 2.0", STANDARD_XML.replace("<bpmn:userTask", "<bpmn:humanTask").replace(
+        "</bpmn:userTask", "</bpmn:humanTask")),
+    ("malformed XML", STANDARD_XML[:500]),
+])
+def test_a_procedure_that_breaks_the_conventions_is_refused(library_dir, broken, xml):
+    (library_dir / "broken.bpmn").write_text(xml, encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        workflow.load_spec("broken")
+    assert refused.value.code == "invalid_procedure"
+
+
+def test_a_procedure_drawn_by_the_conventions_needs_no_code(library_dir):
+    """Adding a file is all it takes: a special procedure task marked in the BPMN is exposed as one."""
+    xml = STANDARD_XML.replace(
+        '<spiffworkflow:property name="kind" value="review" />',
+        '<spiffworkflow:property name="kind" value="special_procedure" />'
+        '<spiffworkflow:property name="special_procedure" value="testing" />')
+    (library_dir / "with_testing.bpmn").write_text(xml, encoding="utf-8")
+    assert workflow.procedure_names() == {"with_testing"}
+    (task,) = workflow.ready_tasks("with_testing", workflow.start("with_testing"))
+    assert (task.kind, task.special_procedure) == ("special_procedure", "testing")
+
+
+def test_a_state_naming_a_step_the_procedure_no_longer_has_is_refused(library_dir):
+    (library_dir / "standard.bpmn").write_text(STANDARD_XML, encoding="utf-8")
+    state = workflow.start("standard")
+    renamed = STANDARD_XML.replace("review", "vetting").replace('value="vetting"', 'value="review"')
+    (library_dir / "standard.bpmn").write_text(renamed, encoding="utf-8")
+    engine._procedure.cache_clear()
+    with pytest.raises(DomainError) as refused:
+        workflow.ready_tasks("standard", state)
+    assert refused.value.code == "invalid_workflow_state"
