@@ -57,3 +57,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                      "Run again with DATABASE_URL=postgres://user@127.0.0.1:PORT/db — .ci/run does both.")
     for line in lines:
         terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; the production hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

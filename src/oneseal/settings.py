@@ -149,7 +149,7 @@ LOGGING = {
     "filters": {"redact": {"()": "oneseal.kernel.logging.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "spiff": {"level": "WARNING"}},
 }
 
 # Catalog import limits: a spreadsheet larger than this is refused before it is parsed.
