@@ -104,7 +104,7 @@ def test_simulator_endpoint_is_off_unless_enabled(client, issue, settings):
     settings.PAYMENT_SIMULATOR_ENABLED = False
     code = issue().payment_code
     assert client.post(f"/api/v1/payments/simulator/pay/{code}").status_code == 404
-    assert client.get(f"/api/v1/payments/simulator/pay/{code}").status_code == 404
+    assert client.get(f"/api/v1/payments/simulator/page/{code}").status_code == 404
     assert SimulatedPlatformOrder.objects.get().paid_at is None
 
 
@@ -112,7 +112,7 @@ def test_simulator_pays_and_the_signed_notification_arrives(client, issue, setti
                                                             django_capture_on_commit_callbacks):
     settings.PAYMENT_SIMULATOR_ENABLED = True
     code = issue().payment_code
-    page = client.get(f"/api/v1/payments/simulator/pay/{code}")
+    page = client.get(f"/api/v1/payments/simulator/page/{code}")
     assert page.status_code == 200 and code in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/payments/simulator/pay/{code}")
@@ -127,7 +127,7 @@ def test_simulator_page_form_pays(client, issue, settings, immediate_tasks, djan
     settings.PAYMENT_SIMULATOR_ENABLED = True
     code = issue().payment_code
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"/api/v1/payments/simulator/pay/{code}/confirm").status_code == 200
+        assert client.post(f"/api/v1/payments/simulator/page/{code}").status_code == 200
     assert PaymentOrder.objects.get().status == OrderStatus.PAID
 
 

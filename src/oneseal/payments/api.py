@@ -89,9 +89,10 @@ _PAGE = """<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><titl
 <body><h1>{title}</h1><p>{code}</p><p>{reference} · {payer}</p><p><strong>{amount}</strong></p>{action}</body></html>"""
 
 
-@router.get("/simulator/pay/{payment_code}", include_in_schema=False)
+@router.get("/simulator/page/{payment_code}", include_in_schema=False)
 def simulator_pay_page(request: HttpRequest, payment_code: str):
-    """A payer's page of the simulated platform: the order and a button that pays it."""
+    """A payer's page of the simulated platform: the order and a button that pays it (a form POST
+    to the same address). Kept out of the OpenAPI document: it is HTML for people."""
     _require_simulator()
     entry = SimulatedPlatformOrder.objects.filter(payment_code=payment_code).first()
     if entry is None:
@@ -99,15 +100,14 @@ def simulator_pay_page(request: HttpRequest, payment_code: str):
     if entry.paid_at:
         action = format_html("<p>{}</p>", _g("Paid"))
     else:
-        action = format_html('<form method="post" action="{}/confirm"><button>{}</button></form>',
-                             request.path.rstrip("/"), _g("Pay"))
+        action = format_html('<form method="post"><button>{}</button></form>', _g("Pay"))
     html = format_html(_PAGE, title=_g("Payment platform simulator"), code=entry.payment_code,
                        reference=entry.reference, payer=entry.payer_name,
                        amount=f"¥{entry.amount_fen // 100}.{entry.amount_fen % 100:02d}", action=action)
     return HttpResponse(html)
 
 
-@router.post("/simulator/pay/{payment_code}/confirm", include_in_schema=False)
+@router.post("/simulator/page/{payment_code}", include_in_schema=False)
 def simulator_pay_confirm(request: HttpRequest, payment_code: str):
     _require_simulator()
     try:
