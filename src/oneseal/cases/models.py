@@ -328,3 +328,35 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"
+
+
+class CaseTask(models.Model):
+    """A step of a case's procedure waiting for (or done by) a role in a department: the inbox entry.
+
+    Kept in step with the workflow's ready tasks by the services, so an inbox is one indexed query
+    instead of loading every workflow.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks")
+    task_id = models.CharField(_("task id"), max_length=40)
+    spec_name = models.CharField(_("step"), max_length=60)
+    title = models.CharField(_("title"), max_length=120)
+    lane = models.CharField(_("role"), max_length=20, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    special_procedure = models.CharField(_("special procedure"), max_length=20, blank=True)
+    department = models.ForeignKey("catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="case_tasks")
+    ready_at = models.DateTimeField(_("ready since"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["ready_at"]
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+        indexes = [models.Index(fields=["lane", "department", "completed_at"], name="casetask_inbox")]
+        constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="casetask_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.spec_name}"

@@ -30,6 +30,7 @@ from .models import (
     CaseEvent,
     CaseMaterial,
     CaseStatus,
+    CaseTask,
     Channel,
     ClockPause,
     Decision,
@@ -98,6 +99,21 @@ def _workflow():
     from .workflow import engine
 
     return engine
+
+
+def _sync_tasks(case: Case, at: dt.datetime, actor=None) -> None:
+    """Make the case's open inbox entries match the workflow's ready tasks."""
+    ready = {t.id: t for t in _workflow().ready_tasks(case.procedure, case.workflow_state)} if case.workflow_state else {}
+    open_tasks = {t.task_id: t for t in case.tasks.filter(completed_at__isnull=True)}
+    for task_id, entry in open_tasks.items():
+        if task_id not in ready:
+            entry.completed_at, entry.completed_by = at, _user(actor)
+            entry.save(update_fields=["completed_at", "completed_by"])
+    for task_id, task in ready.items():
+        if task_id not in open_tasks:
+            CaseTask.objects.create(case=case, task_id=task_id, spec_name=task.spec_name, title=str(task.title)[:120],
+                                    lane=task.lane, kind=task.kind, special_procedure=task.special_procedure or "",
+                                    department_id=case.item.implementing_body_id, ready_at=at)
 
 
 # -- applicants ----------------------------------------------------------------------------------
@@ -247,10 +263,11 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
 
 # -- acceptance (Art. 32) ------------------------------------------------------------------------
 
-def _start_clock(case: Case, at: dt.datetime) -> None:
+def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     case.accepted_at = at
     case.workflow_state = _workflow().start(case.procedure)
     case.save()
+    _sync_tasks(case, at, actor)
     refresh_due(case=case)
 
 
@@ -262,7 +279,7 @@ def accept_case(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     policy.require_window_clerk(actor, case, _("accept"))
     case.status = next_status(case.status, Action.ACCEPT)
     case.accepted_by = _user(actor)
-    _start_clock(case, now)
+    _start_clock(case, now, actor)
     notice = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
                            provisional=case.due_provisional)
     _event(case, "accepted", actor, now, notice=notice.number, due_at=case.due_at)
@@ -437,6 +454,7 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
             pause.ended_at = now
             pause.save(update_fields=["ended_at"])
     case.save(update_fields=["workflow_state"])
+    _sync_tasks(case, now, actor)
     _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
     for following in engine.ready_tasks(case.procedure, case.workflow_state):
         if following.special_procedure:
@@ -472,6 +490,7 @@ def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
     case.workflow_state = engine.complete(case.procedure, case.workflow_state, task.id, {"approved": approved})
     case.decided_at = now
     case.save(update_fields=["status", "workflow_state", "decided_at"])
+    _sync_tasks(case, now, actor)
     Decision.objects.create(case=case, approved=approved, reasons=reasons,
                             legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
                             decided_by=actor, decided_at=now)
@@ -569,6 +588,7 @@ def withdraw_case(*, actor, case: Case, reason: str = "", now: dt.datetime | Non
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
     ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    case.tasks.filter(completed_at__isnull=True).update(completed_at=now)
     _event(case, "withdrawn", actor, now, reason=reason)
     return case
 
