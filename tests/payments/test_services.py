@@ -339,3 +339,17 @@ def test_notification_body_is_kept_verbatim(issue):
     assert note.body.encode() == body
     assert json.loads(note.body)["payment_code"] == order.payment_code
     assert note.signature == headers["X-Payment-Signature"]
+
+
+def test_a_failing_listener_does_not_undo_the_payment(issue, django_capture_on_commit_callbacks):
+    def broken(sender, **kwargs):
+        raise RuntimeError("listener bug")
+
+    order_paid.connect(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            order = pay_now(issue())
+    finally:
+        order_paid.disconnect(broken)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
