@@ -28,9 +28,9 @@ BLACK = (0, 0, 0)
 GREY = (90, 90, 90)
 
 # GB/T 9704-2012 margins, loosened a little at the bottom for the page footer.
-MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 28, 30, 26, 22
+MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 28, 25, 26, 20
 BODY_PT = 12
-LINE_H = 7.2
+LINE_H = 7.0
 SEAL_RADIUS = 21  # mm: a 42 mm seal, the size of an administrative organ's seal
 QR_SIZE = 30  # mm, quiet zone included
 
@@ -66,16 +66,14 @@ def _new_pdf(data: NoticeData) -> _NoticePDF:
 
 
 def _bold_text(pdf: FPDF, size: float, text: str, color: tuple[int, int, int], h: float) -> None:
-    """A centred heading in a heavier weight: the regular face filled and stroked (no bold file shipped)."""
+    """A centred heading in a heavier weight: the regular face filled and stroked (no bold file shipped).
+
+    Inside a local context (q … Q) so the text render mode does not leak into later text.
+    """
     pdf.set_font(SERIF, size=size)
-    pdf.set_text_color(*color)
-    pdf.set_draw_color(*color)
-    pdf.set_line_width(size * 0.012)
-    pdf.text_mode = TextMode.FILL_STROKE
-    pdf.multi_cell(0, h, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
-    pdf.text_mode = TextMode.FILL
-    pdf.set_text_color(*BLACK)
-    pdf.set_draw_color(*BLACK)
+    with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=size * 0.012, text_color=color,
+                           draw_color=color):
+        pdf.multi_cell(0, h, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
 
 
 def _heading(pdf: FPDF, data: NoticeData) -> None:
@@ -95,22 +93,98 @@ def _heading(pdf: FPDF, data: NoticeData) -> None:
 
 
 def _particulars(pdf: FPDF, data: NoticeData) -> None:
+    """The particulars in a ruled box, two per row; the item (long) on a row of its own."""
     pdf.set_font(SERIF, size=10.5)
     pdf.set_line_width(0.2)
     label = FontFace(fill_color=(242, 242, 242))
-    with pdf.table(col_widths=(22, 78), first_row_as_headings=False, line_height=6.2, text_align=("C", "L"),
-                   wrapmode=WrapMode.CHAR, padding=(0.8, 2)) as table:
-        for name, value in header_rows(data):
+    rows = list(header_rows(data))
+    item = next(r for r in rows if r[0] == "申请事项")
+    pairs = [r for r in rows if r is not item]
+    with pdf.table(col_widths=(17, 33, 17, 33), first_row_as_headings=False, line_height=6.2,
+                   text_align=("C", "L", "C", "L"), wrapmode=WrapMode.CHAR, padding=(0.8, 2)) as table:
+        for i in range(0, len(pairs), 2):
             row = table.row()
-            row.cell(name, style=label)
-            row.cell(value)
+            for name, value in pairs[i:i + 2]:
+                row.cell(name, style=label)
+                row.cell(value)
+            if len(pairs[i:i + 2]) == 1:
+                row.cell("", style=label)
+                row.cell("")
+        row = table.row()
+        row.cell(item[0], style=label)
+        row.cell(item[1], colspan=3)
     pdf.ln(5)
 
 
+# Line-breaking rules (禁则): these may not begin a line, those may not end one.
+NO_LINE_START = set("，。、；：？！）》」』】〕〗”’…—％‰,.;:?!)]}%·")
+NO_LINE_END = set("（《「『【〔〖“‘([{")
+
+
+def _tokens(text: str) -> list[str]:
+    """Units a line may break between: one CJK character, or a run of ASCII (a number, a word, a URL)."""
+    tokens: list[str] = []
+    for ch in text:
+        if ch.isascii() and not ch.isspace() and ch not in NO_LINE_START and tokens and tokens[-1].isascii() \
+                and not tokens[-1].isspace() and tokens[-1][-1] not in NO_LINE_START:
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+    return tokens
+
+
+def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (in the current font), keeping 禁则.
+
+    A punctuation mark that may not start a line hangs at the end of the previous one (the line is then
+    squeezed by its character spacing); an opening mark that may not end a line moves to the next one.
+    """
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        if pdf.get_string_width(line + token) <= width:
+            line += token
+            continue
+        if token in NO_LINE_START and line:
+            line += token
+            lines.append(line)
+            line = ""
+            continue
+        if line and line[-1] in NO_LINE_END:
+            carry, line = line[-1], line[:-1]
+        else:
+            carry = ""
+        if line.strip():
+            lines.append(line)
+        line = carry
+        if pdf.get_string_width(line + token) <= width:
+            line += token.lstrip() if not line else token
+            continue
+        for ch in token:  # a token longer than a line (a long URL): break it anywhere
+            if pdf.get_string_width(line + ch) > width and line:
+                lines.append(line)
+                line = ""
+            line += ch
+    if line.strip():
+        lines.append(line)
+    return lines
+
+
 def _paragraph(pdf: FPDF, block: Paragraph) -> None:
+    """Lines justified to the full width by character spacing, as Chinese text is set; last line ragged."""
     pdf.set_font(SERIF, size=BODY_PT)
     text = ("\u3000\u3000" + block.text) if block.indent else block.text
-    pdf.multi_cell(0, LINE_H, text, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    lines = wrap(pdf, text, width)
+    for i, line in enumerate(lines):
+        spacing = 0.0
+        natural = pdf.get_string_width(line)
+        if (i < len(lines) - 1 or natural > width) and len(line) > 1:
+            spacing = (width - natural) / (len(line) - 1)
+        pdf.set_char_spacing(spacing * pdf.k)  # fpdf2 takes points here
+        pdf.set_x(pdf.l_margin)
+        pdf.cell(width, LINE_H, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_char_spacing(0)
 
 
 def _table(pdf: FPDF, block: Table) -> None:
@@ -131,12 +205,24 @@ def _table(pdf: FPDF, block: Table) -> None:
     pdf.ln(2)
 
 
+def _closing_height() -> float:
+    return 2 * SEAL_RADIUS + 8
+
+
 def _body(pdf: FPDF, blocks: list[Block]) -> None:
-    for block in blocks:
+    """The blocks; the last paragraph goes to a new page with the closing rather than leave the seal alone
+    on a page (GB/T 9704: no page with only the seal and date)."""
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for i, block in enumerate(blocks):
         if isinstance(block, Table):
             _table(pdf, block)
-        else:
-            _paragraph(pdf, block)
+            continue
+        if i == len(blocks) - 1:
+            pdf.set_font(SERIF, size=BODY_PT)
+            height = len(wrap(pdf, "\u3000\u3000" + block.text, width)) * LINE_H
+            if pdf.get_y() + height + _closing_height() > pdf.h - pdf.b_margin:
+                pdf.add_page()
+        _paragraph(pdf, block)
 
 
 def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
@@ -202,10 +288,9 @@ def _seal(pdf: FPDF, data: NoticeData, cx: float, cy: float) -> None:
 
 def _closing(pdf: FPDF, data: NoticeData) -> None:
     """Issuer and date at the right with the seal over them; the QR code at the left."""
-    needed = 2 * SEAL_RADIUS + 14
-    if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+    if pdf.get_y() + _closing_height() > pdf.h - pdf.b_margin:
         pdf.add_page()
-    top = pdf.get_y() + 6
+    top = pdf.get_y() + 2
     right = pdf.w - pdf.r_margin
     pdf.set_font(SERIF, size=BODY_PT)
     block_w = max(pdf.get_string_width(data.issuer), pdf.get_string_width(closing_date(data))) + 8
@@ -220,7 +305,7 @@ def _closing(pdf: FPDF, data: NoticeData) -> None:
         pdf.set_font(SERIF, size=9)
         pdf.set_xy(pdf.l_margin, top + QR_SIZE + 0.5)
         pdf.cell(QR_SIZE, 4.5, "扫码查询办理进度", align=Align.C)
-    pdf.set_y(top + 2 * SEAL_RADIUS + 6)
+    pdf.set_y(top + 2 * SEAL_RADIUS + 4)
     pdf.set_x(pdf.l_margin)
 
 

@@ -84,7 +84,7 @@ def _special_procedures_table(data: NoticeData) -> Table:
 def _tracking(data: NoticeData) -> list[Paragraph]:
     if not data.tracking_url:
         return []
-    return [Paragraph(f"办理进度可扫描本文书二维码或登录 {data.tracking_url} ，凭办件编号和证件号码查询。")]
+    return [Paragraph(f"办理进度可扫描本文书二维码或登录 {data.tracking_url}，凭办件编号和证件号码查询。")]
 
 
 def _acceptance(data: NoticeData) -> list[Block]:
@@ -124,7 +124,7 @@ def _supplement(data: NoticeData) -> list[Block]:
     blocks.append(Paragraph("本通知已列明需要补正的全部内容，本机关不再要求补正上述以外的材料。补正期间不计算在"
                             "审批期限内；你（单位）按要求提交全部补正材料后，本机关依法予以受理。"))
     if data.reasons:
-        blocks += _numbered(data.reasons)
+        blocks.append(Paragraph("补充说明：" + "；".join(r.rstrip("。；") for r in data.reasons) + "。"))
     return blocks
 
 
@@ -227,10 +227,10 @@ def header_rows(data: NoticeData) -> tuple[tuple[str, str], ...]:
     """The particulars printed above the body."""
     rows = [
         ("办件编号", data.case_number),
+        ("申请时间", format_datetime(data.received_at)),
         ("申 请 人", data.applicant_name),
         ("证件号码", data.masked_id),
         ("申请事项", f"{data.item_name}（{data.item_code}）"),
-        ("申请时间", format_datetime(data.received_at)),
     ]
     if data.accepted_at is not None and data.kind not in (NoticeKind.SUPPLEMENT, NoticeKind.REFUSAL):
         rows.append(("受理时间", format_datetime(data.accepted_at)))
