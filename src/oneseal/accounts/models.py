@@ -46,3 +46,30 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class ApiToken(models.Model):
+    """A bearer token a system uses to call the API as its owner (docs/api.md).
+
+    Only the SHA-256 of the token is stored, so a copy of the database lets no one call the API; the
+    clear token is shown once, when it is created. `prefix` is its first characters, for telling
+    tokens apart in lists.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("What the token is for, e.g. the calling system."))
+    prefix = models.CharField(_("prefix"), max_length=12)
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user})"
