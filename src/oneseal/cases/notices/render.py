@@ -302,6 +302,7 @@ def _closing(pdf: FPDF, data: NoticeData) -> None:
     _seal(pdf, data, x + block_w / 2, text_y + LINE_H)
     if data.tracking_url:
         _qr(pdf, data.tracking_url, pdf.l_margin, top, QR_SIZE)
+        pdf.link(pdf.l_margin, top, QR_SIZE, QR_SIZE, data.tracking_url)
         pdf.set_font(SERIF, size=9)
         pdf.set_xy(pdf.l_margin, top + QR_SIZE + 0.5)
         pdf.cell(QR_SIZE, 4.5, "扫码查询办理进度", align=Align.C)
