@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("oneseal.accounts.urls")),
+    path("", include("oneseal.cases.urls")),
     path("", include("oneseal.catalog.urls")),
 ]
