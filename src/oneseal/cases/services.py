@@ -308,6 +308,10 @@ def request_supplement(*, actor, case: Case, problems: list[tuple[str, str]], no
         override.used = True
         override.save(update_fields=["used"])
     if case.status == CaseStatus.ACCEPTED:
+        if case.pauses.filter(ended_at__isnull=True).exists():
+            raise DomainError("clock_already_stopped",
+                              _("The case is in a special procedure or already waiting for a supplement; ask "
+                                "for the supplement when it ends."), field="problems")
         ClockPause.objects.create(case=case, kind=PauseKind.SUPPLEMENT, started_at=now)
     case.status = status
     case.save(update_fields=["status"])

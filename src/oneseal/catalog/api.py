@@ -31,7 +31,7 @@ class ItemFilterQuery(Schema):
     visits: int | None = Field(None, ge=0, le=2, description="Visits required")
     high_frequency: bool | None = None
     one_visit: bool | None = Field(None, description="At most one visit (最多跑一次)")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 
