@@ -10,18 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .models import CaseSequence, NoticeKind
-
-NOTICE_PREFIX = {
-    NoticeKind.ACCEPTANCE: "枣审受字",
-    NoticeKind.SUPPLEMENT: "枣审补字",
-    NoticeKind.REFUSAL: "枣审不受字",
-    NoticeKind.APPROVAL: "枣审许字",
-    NoticeKind.DENIAL: "枣审不许字",
-    NoticeKind.SPECIAL_PROCEDURE: "枣审特字",
-    NoticeKind.EXTENSION: "枣审延字",
-    NoticeKind.FEE: "枣审费字",
-}
+from .models import CaseSequence
+from .notices import format_notice_number
 
 
 def next_serial(key: str) -> int:
@@ -39,4 +29,4 @@ def next_case_number(region_code: str, day: dt.date) -> str:
 
 def next_notice_number(kind: str, year: int) -> str:
     serial = next_serial(f"notice:{kind}:{year}")
-    return f"{NOTICE_PREFIX[NoticeKind(kind)]}〔{year}〕第{serial:06d}号"
+    return format_notice_number(kind, year, serial)
