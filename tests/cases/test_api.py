@@ -384,3 +384,28 @@ def test_the_api_documents_its_refusals(world):
     accept = schema["paths"]["/api/v1/cases/{number}/accept"]["post"]
     assert {"401", "403", "404", "409", "422"} <= set(accept["responses"])
     assert {"BearerTokenAuth", "SessionWithCsrfAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_a_clerk_withdraws_for_the_applicant_without_a_body(world, clerk_api, submitted):
+    response = clerk_api.post(f"{URL}/{submitted}/withdraw")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "withdrawn"
+    assert_refused(post(clerk_api, f"{URL}/{submitted}/accept"), 409, code="illegal_transition")
+
+
+def test_an_organisation_applies_at_the_window(world, clerk_api):
+    from stdnum.cn import uscc
+
+    code = "91420683MA4" + "A1B2C3"
+    code += uscc.calc_check_digit(code)
+    response = submit(clerk_api, world, kind="organisation", name="枣阳老张餐饮有限公司", id_number=code,
+                      legal_representative="张三")
+    assert response.status_code == 200, response.content
+    assert response.json()["applicant"]["id_number_masked"] == code  # a credit code is public
+    missing = submit(clerk_api, world, kind="organisation", name="某公司", id_number=code, legal_representative="")
+    assert_refused(missing, 422, code="required", field="legal_representative")
+
+
+def test_a_withdrawal_body_that_is_not_the_schema_is_invalid(world, clerk_api, submitted):
+    assert_refused(post(clerk_api, f"{URL}/{submitted}/withdraw", {"reason": ["x"]}), 422, field="reason")
+    assert Case.objects.get(number=submitted).status == CaseStatus.SUBMITTED

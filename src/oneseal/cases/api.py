@@ -543,9 +543,20 @@ class WithdrawIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-@router.post("/{number}/withdraw", response={200: CaseDetailOut, **WRITE}, summary="Withdraw the application")
-def withdraw(request: HttpRequest, number: str, body: WithdrawIn | None = None):
+WITHDRAW_BODY = {"requestBody": {"required": False, "content": {"application/json": {
+    "schema": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}}}}}}}
+
+
+@router.post("/{number}/withdraw", response={200: CaseDetailOut, **WRITE}, summary="Withdraw the application",
+             openapi_extra=WITHDRAW_BODY)
+def withdraw(request: HttpRequest, number: str):
+    """The body is optional: `{"reason": "…"}`, or nothing at all."""
+    reason = ""
+    if request.body.strip() and request.content_type == "application/json":
+        try:
+            reason = WithdrawIn.model_validate_json(request.body).reason
+        except ValueError:
+            raise InvalidInput("invalid_body", _("Send a JSON object with an optional “reason”, or nothing."), field="reason") from None
     with _refusals():
-        case = services.withdraw_case(actor=request.user, case=_case_or_404(request, number),
-                                      reason=body.reason if body else "")
+        case = services.withdraw_case(actor=request.user, case=_case_or_404(request, number), reason=reason)
     return _detail(_reload(case))
