@@ -130,6 +130,9 @@ class ApplicationForm(forms.Form):
 
 
 class TrackForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
     number = forms.CharField(label=_("Case number"), max_length=30)
     id_number = forms.CharField(label=_("Applicant's ID number or credit code"), max_length=18,
                                 help_text=_("The citizen ID number or the unified social credit code given "
