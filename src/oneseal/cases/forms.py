@@ -140,8 +140,8 @@ class TrackForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(label=_("Reason for the refusal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    legal_basis = forms.CharField(label=_("Legal basis of the refusal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class DeliverForm(forms.Form):
