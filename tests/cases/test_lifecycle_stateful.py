@@ -137,7 +137,7 @@ def test_random_command_sequences_keep_the_law(world):
                 assert case.pauses.filter(ended_at__isnull=True).exists()
 
     run_state_machine_as_test(CaseMachine, settings=settings(
-        max_examples=40, stateful_step_count=40, deadline=None,
+        max_examples=40, stateful_step_count=40, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
     # The machine really walked the life cycle (otherwise the invariants checked nothing).
     assert {CaseStatus.ACCEPTED, CaseStatus.AWAITING_SUPPLEMENT, CaseStatus.REFUSED} <= reached

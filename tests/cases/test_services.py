@@ -251,3 +251,16 @@ def test_register_applicant_validates_the_id_and_credit_code(world):
     assert info.value.field == "id_number"
     again = s.register_applicant(actor=None, kind="person", name="张三", id_number=citizen_id())
     assert again.pk == world["applicant"].pk
+
+
+def test_only_a_clerk_of_the_hall_receives_at_a_window_and_only_the_applicant_applies_online(world, user_in_role):
+    from tests.factories import HallFactory
+
+    elsewhere = user_in_role("window_clerk", "far-clerk", hall=HallFactory(code="XC", name="乡镇便民服务中心"))
+    with pytest.raises(PermissionDeniedError):
+        submit(world, actor=elsewhere)
+    with pytest.raises(PermissionDeniedError):
+        submit(world, actor=world["approver"])
+    with pytest.raises(PermissionDeniedError):  # online, for somebody else's applicant record
+        submit(world, actor=world["clerk"], channel="online", hall=None)
+    assert not Case.objects.exists()

@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         from .clock import recompute_deadlines
 
         register_deadline_recomputer(recompute_deadlines)
+
+        from . import receivers
+
+        receivers.connect()

@@ -58,3 +58,20 @@ def require_applicant_or_clerk(user, case, action: str) -> None:
     if applicant_user_id and getattr(user, "pk", None) == applicant_user_id:
         return
     require_window_clerk(user, case, action)
+
+
+def require_may_submit(user, channel: str, hall, applicant) -> None:
+    """Who may submit, and where (DOMAIN.md §3.2): a window clerk of the hall for window and kiosk
+    applications; online or on mobile, the applicant's own account. Internal callers that are not a
+    user (the demo loader, a bundle fanning out its cases) act as the system."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    if channel in ("window", "kiosk"):
+        profile = _staff(user)
+        if not has_role(user, RoleCode.WINDOW_CLERK) or profile is None or hall is None \
+                or profile.hall_id != hall.pk:
+            raise _deny(_("receive at a window"))
+        return
+    if applicant.user_id != user.pk:
+        raise PermissionDeniedError("forbidden", _("Online, only applicants apply, for themselves."),
+                                    field="actor")

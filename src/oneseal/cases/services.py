@@ -21,7 +21,7 @@ from oneseal.kernel import audit, identity, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.uploads import check_upload
 
-from . import clock, policy
+from . import clock, fees, policy
 from .lifecycle import Action, next_status
 from .models import (
     Applicant,
@@ -72,8 +72,8 @@ def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **da
 
 def _locked(case: Case) -> Case:
     """Re-read the case under a row lock: two clerks acting at once are serialised here."""
-    return (Case.objects.select_for_update().select_related("item", "applicant", "hall", "item_version")
-            .get(pk=case.pk))
+    return (Case.objects.select_for_update(of=("self",))
+            .select_related("item", "applicant", "hall", "item_version").get(pk=case.pk))
 
 
 def _user(actor):
@@ -205,6 +205,7 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
     if item.status != ItemStatus.ACTIVE:
         raise DomainError("item_not_in_force", _("The item %(code)s is not in force."), field="item",
                           code=item.code)
+    policy.require_may_submit(actor, channel, hall, applicant)
     request_hash = _request_hash(item, applicant, channel, form_data, uploads)
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -283,7 +284,18 @@ def accept_case(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     notice = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
                            provisional=case.due_provisional)
     _event(case, "accepted", actor, now, notice=notice.number, due_at=case.due_at)
+    _charge(case, actor, now)
     return case
+
+
+def _charge(case: Case, actor, now: dt.datetime) -> None:
+    order = fees.charge(case, actor)
+    if order is None:
+        return
+    notice = _issue_notice(case, NoticeKind.FEE, actor, now, fees=fees.fee_lines(case),
+                           payment_code=order.payment_code)
+    _event(case, "fee_notice_issued", actor, now, notice=notice.number, payment_code=order.payment_code,
+           total_fen=order.total_fen)
 
 
 @transaction.atomic
@@ -411,6 +423,7 @@ def deem_accepted(*, case: Case, now: dt.datetime | None = None) -> bool:
     case.deemed_accepted = True
     _start_clock(case, received)
     _event(case, "deemed_accepted", "system", now, accepted_from=received, due_at=case.due_at)
+    _charge(case, "system", now)
     return True
 
 
@@ -489,6 +502,8 @@ def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
     legal_basis = str(data.get("legal_basis", "")).strip()
     if not approved and not reasons:
         raise DomainError("denial_needs_reasons", _("A denial needs its reasons."), field="reasons")
+    if approved:
+        fees.require_paid(case, before="decision")
     case.status = next_status(case.status, Action.APPROVE if approved else Action.DENY)
     engine = _workflow()
     case.workflow_state = engine.complete(case.procedure, case.workflow_state, task.id, {"approved": approved})
@@ -500,6 +515,8 @@ def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
                             decided_by=actor, decided_at=now)
     kind = NoticeKind.APPROVAL if approved else NoticeKind.DENIAL
     notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
+    if not approved:
+        fees.settle_without_result(case, actor, "不予行政许可")
     reading = clock.compute(clock.clock_of(case), now)
     _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
            overdue=reading.overdue, reasons=reasons)
@@ -559,6 +576,8 @@ def deliver_result(*, actor, case: Case, method: str, carrier: str = "", waybill
         raise DomainError("waybill_required", _("A courier delivery needs the carrier and the waybill number."),
                           field="waybill")
     case.status = next_status(case.status, Action.DELIVER)
+    if case.decision.approved:
+        fees.require_paid(case, before="delivery")
     case.delivered_at = now
     case.save(update_fields=["status", "delivered_at"])
     delivery = Delivery.objects.create(case=case, method=method, carrier=carrier, waybill=waybill, sent_at=now,
@@ -584,6 +603,16 @@ def confirm_receipt(*, actor, case: Case, now: dt.datetime | None = None) -> Cas
 
 
 @transaction.atomic
+def record_fee_paid(*, case_number: str, payment_code: str, paid_at: dt.datetime) -> bool:
+    """Receiver of the payments app's order_paid event: note the payment on the case's timeline once."""
+    case = Case.objects.filter(number=case_number).first()
+    if case is None or case.events.filter(action="fee_paid", data__payment_code=payment_code).exists():
+        return False
+    _event(case, "fee_paid", "payment platform", paid_at, payment_code=payment_code)
+    return True
+
+
+@transaction.atomic
 def withdraw_case(*, actor, case: Case, reason: str = "", now: dt.datetime | None = None) -> Case:
     now = now or timezone.now()
     case = _locked(case)
@@ -593,7 +622,8 @@ def withdraw_case(*, actor, case: Case, reason: str = "", now: dt.datetime | Non
     case.save(update_fields=["status", "closed_at"])
     ClockPause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     case.tasks.filter(completed_at__isnull=True).update(completed_at=now)
-    _event(case, "withdrawn", actor, now, reason=reason)
+    settled = fees.settle_without_result(case, actor, reason or "申请人撤回申请")
+    _event(case, "withdrawn", actor, now, reason=reason, fee=settled)
     return case
 
 

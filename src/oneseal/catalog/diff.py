@@ -26,6 +26,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "statutory_limit": _("Statutory time limit"),
     "committed_limit": _("Committed time limit"),
     "is_free": _("Free of charge"),
+    "fee_due_before": _("Fee to be paid before"),
     "place": _("Place"),
     "office_hours": _("Office hours"),
     "consultation_channel": _("Consultation channel"),

@@ -201,6 +201,13 @@ PROCEDURE_LABELS = {
 }
 
 
+class FeeDueBefore(models.TextChoices):
+    """What waits for the fee to be paid."""
+
+    DECISION = "decision", _("The decision")
+    DELIVERY = "delivery", _("The delivery of the result")
+
+
 class ItemStatus(models.TextChoices):
     ACTIVE = "active", _("In force")
     SUSPENDED = "suspended", _("Suspended")
@@ -242,6 +249,8 @@ class ServiceItem(Bilingual):
         _("committed limit unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
     )
     is_free = models.BooleanField(_("free of charge"), default=True)
+    fee_due_before = models.CharField(_("fee to be paid before"), max_length=10, choices=FeeDueBefore.choices,
+                                      default=FeeDueBefore.DELIVERY)
     place = models.CharField(_("place"), max_length=300, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
     consultation_channel = models.CharField(_("consultation channel"), max_length=200, blank=True)

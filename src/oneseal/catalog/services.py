@@ -232,6 +232,7 @@ def apply_catalog(*, actor, data: dict[str, list[dict[str, Any]]], note: str = "
     for row in clean.get("items", []):
         values = _values(row, SHEETS_BY_KEY["items"])
         values["status"] = values["status"] or m.ItemStatus.ACTIVE
+        values["fee_due_before"] = values["fee_due_before"] or m.FeeDueBefore.DELIVERY
         for key in ("implementing_body", "original_department", "supervising_department"):
             values[key] = departments.lookup[row[key]]
         values["zone"] = zones.lookup[row["zone"]] if row["zone"] else None

@@ -112,6 +112,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("committed_limit", "承诺时限", "int", minimum=1),
         Column("committed_limit_unit", "承诺时限单位", "choice", choices=_UNITS),
         Column("is_free", "是否免费", "bool"),
+        Column("fee_due_before", "缴费节点", "choice", required=False, choices=_choices(m.FeeDueBefore)),
         Column("place", "办理地点", required=False, max_length=300),
         Column("office_hours", "办理时间", required=False, max_length=200),
         Column("consultation_channel", "咨询方式", required=False, max_length=200),

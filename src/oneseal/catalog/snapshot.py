@@ -29,6 +29,7 @@ def item_snapshot(item: ServiceItem) -> dict[str, Any]:
         "statutory_limit": f"{item.statutory_limit} {item.statutory_limit_unit}",
         "committed_limit": f"{item.committed_limit} {item.committed_limit_unit}",
         "is_free": item.is_free,
+        "fee_due_before": item.fee_due_before,
         "place": item.place,
         "office_hours": item.office_hours,
         "consultation_channel": item.consultation_channel,

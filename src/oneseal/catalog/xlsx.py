@@ -144,7 +144,8 @@ def _rows(sheet: Sheet):
             yield [i.code, i.name, i.name_en, i.item_type, i.status, i.implementing_body.code,
                    i.original_department.code, i.supervising_department.code, i.zone.code if i.zone else "",
                    i.legal_basis, i.conditions, i.procedure, i.procedure_steps, i.statutory_limit,
-                   i.statutory_limit_unit, i.committed_limit, i.committed_limit_unit, i.is_free, i.place,
+                   i.statutory_limit_unit, i.committed_limit, i.committed_limit_unit, i.is_free, i.fee_due_before,
+                   i.place,
                    i.office_hours, i.consultation_channel, i.complaint_channel, i.visits_required,
                    i.online_depth, i.handling_mode, i.high_frequency]
     elif sheet.key == "materials":

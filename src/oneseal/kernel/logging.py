@@ -3,6 +3,7 @@
 import logging
 import re
 
+_AUTH_HEADER = re.compile(r"(?i)(authorization\s*[=:]\s*)(?:bearer\s+|basic\s+|token\s+)?[^\s&\"',;]+")
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(password|passwd|secret|token|api[_-]?key|authorization|sessionid|csrftoken)"
                r"(\s*[=:]\s*|\"\s*:\s*\")([^\s&\"',;]+)"),
@@ -12,6 +13,7 @@ _SECRET_PATTERNS = [
 
 def redact(text: str) -> str:
     """Replace the value part of anything that looks like a credential with ***."""
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
     text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
     return _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}***{m.group(3)}", text)
 
