@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from oneseal.kernel.errors import DomainError, FieldIssue, bilingual
@@ -21,6 +22,25 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+_HTTP_MESSAGES = {
+    400: _("The request body could not be read: send valid JSON (or form data) as documented."),
+    401: _("Sign in or send a valid API token."),
+    403: _("You may not do this."),
+    405: _("This method is not allowed here."),
+    429: _("Too many requests; try again later."),
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    """ninja's own refusals (an unreadable body, …) in the same bilingual shape as every other error."""
+    message = _HTTP_MESSAGES.get(exc.status_code, _("The request was refused."))
+    text = bilingual(message)
+    body = {"code": f"http_{exc.status_code}", "message": text["zh-hans"], "message_en": text["en"],
+            "field": "body" if exc.status_code == 400 else None}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)

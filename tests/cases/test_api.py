@@ -409,3 +409,13 @@ def test_an_organisation_applies_at_the_window(world, clerk_api):
 def test_a_withdrawal_body_that_is_not_the_schema_is_invalid(world, clerk_api, submitted):
     assert_refused(post(clerk_api, f"{URL}/{submitted}/withdraw", {"reason": ["x"]}), 422, field="reason")
     assert Case.objects.get(number=submitted).status == CaseStatus.SUBMITTED
+
+
+def test_an_unreadable_json_body_gets_the_bilingual_error_shape(client, django_user_model):
+    user = django_user_model.objects.create_user("someone", password="x-Long-passw0rd")
+    client.force_login(user)
+    response = client.post("/api/v1/cases/420683-20260101-00001/refuse", data="{not json",
+                           content_type="application/json")
+    assert response.status_code in (400, 404)
+    body = response.json()
+    assert set(body) >= {"code", "message", "message_en"}
