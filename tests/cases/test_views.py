@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from oneseal.accounts.roles import RoleCode
@@ -323,3 +324,24 @@ def test_pages_have_no_inline_scripts(client, world):
                                                 "id_number": world["applicant"].id_number}).content.decode()
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag or 'type="application/json"' in tag
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_a_notice_prints_for_staff_and_for_a_visitor_who_tracked_the_case(client, world, _media):
+    case = accepted(world)
+    notice = case.notices.get(kind=NoticeKind.ACCEPTANCE)
+    url = reverse("cases:notice_pdf", args=[case.number, notice.pk])
+    assert client.get(url).status_code == 404  # a stranger
+    client.post(reverse("cases:track"), {"number": case.number, "id_number": world["applicant"].id_number})
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    other = Client()
+    login(other, world["outsider"])
+    assert other.get(url).status_code == 404
+    login(other, world["clerk"])
+    assert other.get(url).status_code == 200

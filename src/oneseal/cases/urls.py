@@ -14,6 +14,7 @@ urlpatterns = [
     path("workbench/cases/<str:number>/extend/", views.staff_extend, name="staff_extend"),
     path("workbench/cases/<str:number>/issue/", views.staff_issue, name="staff_issue"),
     path("cases/<str:number>/materials/<int:pk>/", views.material_download, name="material"),
+    path("cases/<str:number>/notices/<int:pk>.pdf", views.notice_pdf, name="notice_pdf"),
     path("my/cases/", views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", views.my_case, name="my_case"),
     path("my/cases/<str:number>/<slug:action>/", views.my_case_action, name="my_case_action"),

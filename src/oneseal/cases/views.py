@@ -26,7 +26,7 @@ from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
 from oneseal.kernel.errors import DomainError, ValidationFailed
 from oneseal.kernel.uploads import open_stored
 
-from . import clock, selectors, services
+from . import clock, documents, selectors, services
 from .forms import ApplicationForm, DeliverForm, RefuseForm, TrackForm
 from .lifecycle import TRANSITIONS, Action
 from .models import Case, CaseStatus, Channel, PauseKind
@@ -220,6 +220,9 @@ def track(request: HttpRequest) -> HttpResponse:
                 status = 404
             else:
                 context.update(case_facts(case, public=True))
+                # The notices of a case found by number + ID may be printed in this session.
+                tracked = [n for n in request.session.get("tracked_cases", []) if n != case.number]
+                request.session["tracked_cases"] = [*tracked[-9:], case.number]
     response = render(request, "cases/track.html", context, status=status)
     add_never_cache_headers(response)
     return response
@@ -240,6 +243,22 @@ def material_download(request: HttpRequest, number: str, pk: int) -> FileRespons
     response = FileResponse(stream, content_type=material.content_type, as_attachment=True,
                             filename=material.original_name)
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def notice_pdf(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A notice as its PDF, for whoever may see the case: staff and the applicant by their role, a
+    visitor only for a case they found by number and ID in this session."""
+    case = selectors.case_for(request.user, number) if request.user.is_authenticated else None
+    if case is None and number in request.session.get("tracked_cases", []):
+        case = Case.objects.filter(number=number).first()
+    notice = case.notices.filter(pk=pk).first() if case is not None else None
+    if notice is None:
+        raise Http404
+    response = HttpResponse(documents.notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
     return response
 
 
