@@ -345,3 +345,12 @@ def test_a_notice_prints_for_staff_and_for_a_visitor_who_tracked_the_case(client
     assert other.get(url).status_code == 404
     login(other, world["clerk"])
     assert other.get(url).status_code == 200
+
+
+def test_cases_are_read_only_in_the_admin(client, world, user_in_role):
+    case = accepted(world)
+    admin_user = user_in_role(RoleCode.ADMINISTRATOR, "admin1")
+    login(client, admin_user)
+    assert client.get(reverse("admin:cases_case_changelist")).status_code == 200
+    assert client.get(reverse("admin:cases_case_change", args=[case.pk])).status_code == 200
+    assert client.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"}).status_code == 403

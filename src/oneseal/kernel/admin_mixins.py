@@ -8,7 +8,7 @@ from django.http import HttpRequest
 class ReadOnlyAdminMixin:
     """For records that are history: they can be listed and read, never added, changed or deleted."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
