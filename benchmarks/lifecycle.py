@@ -1,0 +1,373 @@
+"""Full case life cycles per second through the service layer on PostgreSQL, beside pgbench TPC-B.
+
+    .venv/bin/python benchmarks/lifecycle.py [--cycles 500] [--warmup 30] [--procs 1]
+                                             [--pgbench-seconds 15] [--profile]
+
+One life cycle is what a licence costs the back end: `submit_case` at a window with 3 small PDF
+materials → `accept_case` (acceptance notice, legal clock, BPMN instance started) → `complete_task`
+review → `complete_task` decide (approve; decision notice) → `issue_result`, each its own transaction
+with its audit entry and timeline event, as the services run them for the API and the pages. The item
+runs the "standard" procedure (review → decide, both in the approver's lane), has a committed limit of
+5 working days and no fees. Notices are stored as rows; their PDFs render lazily when printed, so they
+are not in this path.
+
+The database is PostgreSQL: a fresh database on BENCH_PG_URL, or on a private cluster this script starts
+(benchmarks/_pg.py: loopback, a free port, fsync=off). In the same run and on the same server, `pgbench`
+TPC-B (scale 1, 2 clients, 2 threads) is the reference: the ratio life cycles/s ÷ pgbench tps says how
+many "TPC-B transactions' worth" of database a life cycle costs on this machine, whatever the machine.
+
+The BPMN engine's share is the time spent inside oneseal.cases.workflow.engine's start / complete /
+ready_tasks (wrapped with timers) over the timed wall time. --profile runs the timed cycles of one
+process under cProfile and prints the top functions to stderr.
+
+The last line printed is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import glob
+import io
+import json
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL = 150.0
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MATERIALS = ["申请书", "营业执照", "场所证明"]
+STEPS = ["submit", "accept", "review", "decide", "issue"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Worker: one Django process on the benchmark database.
+# --------------------------------------------------------------------------------------------------
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def _citizen_id(n: int) -> str:
+    from stdnum.cn import ric
+
+    body = f"420683{1990 + n % 15:04d}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def setup_world() -> None:
+    """Region, bureau, hall, one standard-procedure item with 3 materials, a clerk, an approver and a
+    pool of applicants. Printed as JSON for the run workers."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from oneseal.accounts.roles import RoleCode
+    from oneseal.accounts.services import create_staff_member
+    from oneseal.cases.services import register_applicant
+    from oneseal.catalog import models as cm
+    from oneseal.catalog.services import publish_item_version
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with transaction.atomic():
+        city = cm.Region.objects.create(code="420683", name="枣阳市", name_en="Zaoyang", level=cm.RegionLevel.CITY)
+        bureau = cm.Department.objects.create(code="SPJ", name="枣阳市行政审批局", name_en="Approval Bureau",
+                                              kind=cm.DepartmentKind.BUREAU, region=city)
+        scj = cm.Department.objects.create(code="SCJ", name="枣阳市市场监督管理局", kind=cm.DepartmentKind.LINE,
+                                           region=city)
+        hall = cm.Hall.objects.create(code="ZYZWDT", name="枣阳市政务服务大厅", region=city)
+        zone = cm.Zone.objects.create(code="QYKB", name="企业开办服务区", hall=hall, order=1)
+        item = cm.ServiceItem.objects.create(
+            code="420683-XK-00001", name="食品经营许可证核发", name_en="Food business licence",
+            item_type=cm.ItemType.LICENSING, implementing_body=bureau, original_department=scj,
+            supervising_department=scj, zone=zone, legal_basis="《中华人民共和国食品安全法》第三十五条",
+            conditions="申请人符合法定条件。", statutory_limit=20, committed_limit=5, procedure="standard",
+            place="枣阳市政务服务大厅", office_hours="工作日 08:30-12:00, 14:30-17:30",
+            consultation_channel="0710-6222222", complaint_channel="12345", visits_required=1,
+            online_depth=cm.OnlineDepth.PRE_REVIEW, high_frequency=True, is_free=True)
+        for order, name in enumerate(MATERIALS, 1):
+            cm.Material.objects.create(item=item, order=order, name=name, required=True)
+        publish_item_version(actor=None, item=item, note="benchmark")
+        clerk, _p = create_staff_member(actor=None, username="bench-clerk", password=None, full_name="窗口 测试",
+                                        role=RoleCode.WINDOW_CLERK, department=bureau, region=city, hall=hall)
+        approver, _p = create_staff_member(actor=None, username="bench-approver", password=None,
+                                           full_name="审批 测试", role=RoleCode.APPROVER, department=bureau,
+                                           region=city, hall=hall)
+        applicants = [register_applicant(actor=None, kind="person", name=f"申请人{n}", id_number=_citizen_id(n)).pk
+                      for n in range(200)]
+    print(json.dumps({"item": item.pk, "hall": hall.pk, "clerk": clerk.pk, "approver": approver.pk,
+                      "applicants": applicants}))
+
+
+class EngineTimer:
+    """Wraps the BPMN engine's entry points the services call, adding up the time spent inside."""
+
+    NAMES = ("start", "complete", "ready_tasks")
+
+    def __init__(self) -> None:
+        from oneseal.cases.workflow import engine
+
+        self.seconds = 0.0
+        self.calls = dict.fromkeys(self.NAMES, 0)
+        for name in self.NAMES:
+            setattr(engine, name, self._wrap(name, getattr(engine, name)))
+
+    def _wrap(self, name, func):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.calls[name] += 1
+        return timed
+
+
+class QueryCounter:
+    """Counts SQL statements (connection.execute_wrapper), cheaply enough to stay on while timing."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries: dict[str, int],
+              counter: QueryCounter) -> None:
+    from oneseal.cases import services as s
+
+    def step(name, func, **kwargs):
+        before, start = counter.count, time.perf_counter()
+        result = func(**kwargs)
+        step_seconds[name] += time.perf_counter() - start
+        step_queries[name] += counter.count - before
+        return result
+
+    clerk, approver = world["clerk"], world["approver"]
+    tag = f"{os.getpid()}-{n}".encode()
+    uploads = [s.MaterialUpload(material=m, stream=io.BytesIO(PDF + m.encode() + tag), filename=f"{i}.pdf")
+               for i, m in enumerate(MATERIALS)]
+    applicant = world["applicants"][n % len(world["applicants"])]
+    case = step("submit", s.submit_case, actor=clerk, item=world["item"], applicant=applicant, channel="window",
+                materials=uploads, hall=world["hall"])
+    case = step("accept", s.accept_case, actor=clerk, case=case)
+    for name, data in (("review", {}), ("decide", {"approved": True})):
+        # What a workbench does: the step to complete is the open inbox entry of the case.
+        task_id = case.tasks.filter(completed_at__isnull=True).values_list("task_id", flat=True).get()
+        case = step(name, s.complete_task, actor=approver, case=case, task_id=task_id, data=data)
+    step("issue", s.issue_result, actor=approver, case=case)
+    assert case.status == "approved", case.status
+
+
+def run_cycles(args: argparse.Namespace) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from oneseal.cases.models import Applicant
+    from oneseal.catalog.models import Hall, ServiceItem
+
+    ids = json.loads(args.world)
+    User = get_user_model()
+    world = {"item": ServiceItem.objects.get(pk=ids["item"]), "hall": Hall.objects.get(pk=ids["hall"]),
+             "clerk": User.objects.get(pk=ids["clerk"]), "approver": User.objects.get(pk=ids["approver"]),
+             "applicants": list(Applicant.objects.filter(pk__in=ids["applicants"]))}
+    counter = QueryCounter()
+    connection.execute_wrappers.append(counter)  # stays for the life of the process
+    warm_s = dict.fromkeys(STEPS, 0.0)
+    warm_q = dict.fromkeys(STEPS, 0)
+    for n in range(args.warmup):
+        one_cycle(world, n, warm_s, warm_q, counter)
+    timer = EngineTimer()  # after the warm-up: the procedure is parsed once per process, not per cycle
+    step_s = dict.fromkeys(STEPS, 0.0)
+    step_q = dict.fromkeys(STEPS, 0)
+    if args.start_at:
+        time.sleep(max(0.0, args.start_at - time.time()))
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    latencies = []
+    started = time.perf_counter()
+    for n in range(args.warmup, args.warmup + args.cycles):
+        t0 = time.perf_counter()
+        one_cycle(world, n, step_s, step_q, counter)
+        latencies.append(time.perf_counter() - t0)
+    elapsed = time.perf_counter() - started
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+        sys.stderr.write(f"\n## cProfile of {args.cycles} life cycles (pid {os.getpid()})\n" + out.getvalue())
+    print(json.dumps({
+        "cycles": args.cycles, "elapsed_s": elapsed, "engine_s": timer.seconds, "engine_calls": timer.calls,
+        "step_s": step_s, "step_queries": step_q, "median_cycle_ms": statistics.median(latencies) * 1000,
+        "p90_cycle_ms": sorted(latencies)[int(0.9 * (len(latencies) - 1))] * 1000,
+    }))
+
+
+# --------------------------------------------------------------------------------------------------
+# Parent: the database, the workers, pgbench, the report.
+# --------------------------------------------------------------------------------------------------
+
+def _env(database_url: str, var: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "ONESEAL_VAR": var, "DEBUG": "0", "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "oneseal.settings", "PYTHONPATH": str(ROOT / "src")}
+
+
+def _worker(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, *argv], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 3600) -> dict:
+    out, err = proc.communicate(timeout=timeout)
+    sys.stderr.write(err)
+    if proc.returncode != 0 or not out.strip():
+        raise RuntimeError(f"worker failed ({proc.returncode}): {err.strip()[-2000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _pgbench_bin() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"), key=lambda p: int(p.split("/")[-3].split(".")[0]))
+    return found[-1] if found else None
+
+
+def run_pgbench(database_url: str, seconds: int) -> tuple[float | None, str]:
+    """TPC-B (pgbench's default script), scale 1, 2 clients, 2 threads: tps, or None and why not."""
+    binary = _pgbench_bin()
+    if binary is None:
+        return None, "pgbench not found under /usr/lib/postgresql/*/bin"
+    parts = urlsplit(database_url)
+    env = {**os.environ, "PGHOST": parts.hostname or "127.0.0.1", "PGPORT": str(parts.port or 5432),
+           "PGUSER": parts.username or "postgres", "PGDATABASE": parts.path.lstrip("/")}
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+    init = subprocess.run([binary, "-i", "-s", "1", "-q"], env=env, capture_output=True, text=True, timeout=300)
+    if init.returncode != 0:
+        return None, f"pgbench -i failed: {init.stderr.strip()[-500:]}"
+    argv = [binary, "-c", "2", "-j", "2", "-T", str(seconds)]
+    run = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    match = re.search(r"tps = ([0-9.]+) \((?:without|excluding)", run.stdout)
+    if run.returncode != 0 or match is None:
+        return None, f"{shlex.join(argv)} failed: {(run.stderr or run.stdout).strip()[-500:]}"
+    return float(match.group(1)), shlex.join(argv)
+
+
+def measure(server: str, args: argparse.Namespace) -> dict:
+    from _pg import fresh_database
+
+    tag = f"oneseal_bench_lc_{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="oneseal-bench-") as var, fresh_database(server, tag) as url:
+        env = _env(url, var)
+        t0 = time.perf_counter()
+        world = _finish(_worker(["--setup"], env), timeout=600)
+        setup_s = time.perf_counter() - t0
+        start_at = time.time() + 8 + 2 * args.warmup * 0.05  # every process warmed up before the clock starts
+        argv = ["--run", "--world", json.dumps(world), "--cycles", str(args.cycles), "--warmup", str(args.warmup),
+                "--start-at", str(start_at)]
+        procs = [_worker(argv + (["--profile"] if args.profile and i == 0 else []), env) for i in range(args.procs)]
+        runs = [_finish(p) for p in procs]
+        with connection_to(url) as conn:
+            cases = conn.execute("SELECT count(*) FROM cases_case WHERE status = 'issued'").fetchone()[0]
+    with fresh_database(server, tag + "_pgbench") as url:
+        tps, how = run_pgbench(url, args.pgbench_seconds)
+    return {"runs": runs, "setup_s": setup_s, "issued_cases": cases, "pgbench_tps": tps, "pgbench": how}
+
+
+@contextlib.contextmanager
+def connection_to(url: str):
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        yield conn
+
+
+def report(result: dict, args: argparse.Namespace) -> dict:
+    runs = result["runs"]
+    total = sum(r["cycles"] for r in runs)
+    wall = max(r["elapsed_s"] for r in runs)
+    rate = total / wall
+    engine_share = sum(r["engine_s"] for r in runs) / sum(r["elapsed_s"] for r in runs)
+    tps = result["pgbench_tps"]
+    print(f"\nCase life cycles through oneseal.cases.services on PostgreSQL ({args.procs} process(es), "
+          f"{args.cycles} timed cycles each after {args.warmup} warm-up cycles)\n")
+    print("step       ms/cycle   SQL/cycle   share")
+    step_s = {k: sum(r["step_s"][k] for r in runs) for k in STEPS}
+    step_q = {k: sum(r["step_queries"][k] for r in runs) for k in STEPS}
+    whole = sum(step_s.values())
+    for k in STEPS:
+        print(f"{k:<10}{step_s[k] / total * 1000:>9.2f}{step_q[k] / total:>12.1f}{step_s[k] / whole:>8.0%}")
+    print(f"{'cycle':<10}{whole / total * 1000:>9.2f}{sum(step_q.values()) / total:>12.1f}")
+    calls = {k: sum(r["engine_calls"][k] for r in runs) / total for k in EngineTimer.NAMES}
+    print(f"\nBPMN engine (start/complete/ready_tasks): {engine_share:.1%} of the time; calls per cycle: "
+          + ", ".join(f"{k} {v:.0f}" for k, v in calls.items()))
+    print(f"median cycle {statistics.median(r['median_cycle_ms'] for r in runs):.1f} ms, "
+          f"p90 {max(r['p90_cycle_ms'] for r in runs):.1f} ms; issued cases in the database: {result['issued_cases']}")
+    print(f"\nlife cycles/s:  {rate:8.1f}   (goal ≥ {GOAL:.0f})")
+    if tps is None:
+        print(f"pgbench:        NOT MEASURED: {result['pgbench']}")
+    else:
+        print(f"pgbench tps:    {tps:8.1f}   ({result['pgbench']}, TPC-B scale 1, same server, fsync as configured)")
+        print(f"ratio:          {rate / tps:8.3f}   life cycles per TPC-B transaction")
+    return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
+            "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
+            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "procs": args.procs, "goal": GOAL,
+            "ok": rate >= GOAL}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cycles", type=int, default=500, help="timed life cycles per process (default 500)")
+    parser.add_argument("--warmup", type=int, default=30, help="untimed life cycles per process first (30)")
+    parser.add_argument("--procs", type=int, default=1,
+                        help="processes running life cycles at once on the same database (default 1)")
+    parser.add_argument("--pgbench-seconds", type=int, default=15, help="pgbench -T (default 15)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first process (to stderr)")
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--world", help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=float, default=0.0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup or args.run:
+        _django()
+        setup_world() if args.setup else run_cycles(args)
+        return
+
+    from _pg import PostgresUnavailable, private_cluster
+
+    started = time.perf_counter()
+    try:
+        with contextlib.ExitStack() as stack:
+            server = os.environ.get("BENCH_PG_URL") or stack.enter_context(private_cluster())
+            result = measure(server, args)
+    except PostgresUnavailable as error:
+        print("\n" + "!" * 100 + f"\n!! PostgreSQL NOT AVAILABLE, nothing measured: {error}\n" + "!" * 100 + "\n")
+        print(json.dumps({"lifecycles": 0, "lifecycles_per_s": None, "pgbench_tps": None, "ratio": None,
+                          "engine_share": None, "goal": GOAL, "ok": False, "postgres_error": str(error)}))
+        return
+    summary = report(result, args)
+    print(f"setup {result['setup_s']:.0f} s, total {time.perf_counter() - started:.0f} s\n")
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
