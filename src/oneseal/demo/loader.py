@@ -1,6 +1,7 @@
-"""Load the Zaoyang scenario through the services: `apply_catalog` for the catalog, then
-`create_staff_member` for every account. Loading twice changes nothing: the catalog is upserted
-by natural key and accounts that exist are left alone.
+"""Load the Zaoyang scenario through the services: `apply_catalog` for the catalog,
+`create_staff_member` for every account, then the demo cases through the cases services
+(`casework.load_cases`). Loading twice changes nothing: the catalog is upserted by natural key,
+accounts that exist are left alone and cases that exist (by their idempotency key) are skipped.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from oneseal.accounts.services import create_staff_member, sync_roles
 from oneseal.catalog.models import Department, Hall, Region, ServiceItem, Window
 from oneseal.catalog.services import apply_catalog
 
+from .casework import load_cases
 from .zaoyang import build_catalog
+from .zaoyang.cases import DEMO_CASES
 from .zaoyang.people import DEMO_ACCOUNTS, StaffMember, everyone
 from .zaoyang.places import CITY, HALL
 
@@ -30,6 +33,8 @@ class LoadResult:
     catalog: dict = field(default_factory=dict)
     accounts_created: int = 0
     accounts_existing: int = 0
+    cases_created: int = 0
+    cases_existing: int = 0
 
 
 def catalog_is_empty() -> bool:
@@ -60,7 +65,11 @@ def load_scenario(*, progress: Progress | None = None, if_empty: bool = False) -
 
         track.stage("accounts", len(people))
         created, existing = _create_accounts(people, track)
-    return LoadResult(catalog=summary, accounts_created=created, accounts_existing=existing)
+
+        track.stage("cases", len(DEMO_CASES))
+        cases_created, cases_existing = load_cases(advance=lambda: track.advance("cases"))
+    return LoadResult(catalog=summary, accounts_created=created, accounts_existing=existing,
+                      cases_created=cases_created, cases_existing=cases_existing)
 
 
 def _create_accounts(people: list[StaffMember], track: _Tracker) -> tuple[int, int]:
@@ -94,7 +103,7 @@ def demo_accounts() -> list[StaffMember]:
 class _Tracker:
     """Progress stages on a rich Progress, or nothing."""
 
-    LABELS = {"roles": _("Roles"), "catalog": _("Catalog"), "accounts": _("Accounts")}
+    LABELS = {"roles": _("Roles"), "catalog": _("Catalog"), "accounts": _("Accounts"), "cases": _("Cases")}
 
     def __init__(self, progress: Progress | None):
         self.progress = progress

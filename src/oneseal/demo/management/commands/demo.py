@@ -64,10 +64,12 @@ class Command(BaseCommand):
         items = result.catalog.get("items", {})
         self.console.print(
             _("Zaoyang scenario loaded in %(seconds).1f s: %(items)s items (%(new)s new), "
-              "%(versions)s item versions published, %(accounts)s accounts created (%(existing)s existed).")
+              "%(versions)s item versions published, %(accounts)s accounts created (%(existing)s existed), "
+              "%(cases)s demo cases created (%(cases_existing)s existed).")
             % {"seconds": time.monotonic() - started, "items": sum(items.values()), "new": items.get("created", 0),
                "versions": result.catalog.get("versions", 0), "accounts": result.accounts_created,
-               "existing": result.accounts_existing}
+               "existing": result.accounts_existing, "cases": result.cases_created,
+               "cases_existing": result.cases_existing}
         )
 
     def print_accounts(self) -> None:
