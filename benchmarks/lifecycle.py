@@ -139,9 +139,12 @@ class QueryCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.log: list[str] | None = None  # set to a list to record the statements
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        if self.log is not None:
+            self.log.append(sql)
         return execute(sql, params, many, context)
 
 
@@ -150,6 +153,8 @@ def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries:
     from oneseal.cases import services as s
 
     def step(name, func, **kwargs):
+        if counter.log is not None:
+            counter.log.append(f"-- {name}")
         before, start = counter.count, time.perf_counter()
         result = func(**kwargs)
         step_seconds[name] += time.perf_counter() - start
@@ -190,6 +195,12 @@ def run_cycles(args: argparse.Namespace) -> None:
     warm_q = dict.fromkeys(STEPS, 0)
     for n in range(args.warmup):
         one_cycle(world, n, warm_s, warm_q, counter)
+    if args.sql:
+        counter.log = []
+        one_cycle(world, args.warmup + args.cycles, dict.fromkeys(STEPS, 0.0), dict.fromkeys(STEPS, 0), counter)
+        sys.stderr.write("\n## SQL of one life cycle\n" + "\n".join(
+            line if line.startswith("-- ") else "   " + line[:160] for line in counter.log) + "\n")
+        counter.log = None
     timer = EngineTimer()  # after the warm-up: the procedure is parsed once per process, not per cycle
     step_s = dict.fromkeys(STEPS, 0.0)
     step_q = dict.fromkeys(STEPS, 0)
@@ -284,7 +295,8 @@ def measure(server: str, args: argparse.Namespace) -> dict:
         start_at = time.time() + 8 + 2 * args.warmup * 0.05  # every process warmed up before the clock starts
         argv = ["--run", "--world", json.dumps(world), "--cycles", str(args.cycles), "--warmup", str(args.warmup),
                 "--start-at", str(start_at)]
-        procs = [_worker(argv + (["--profile"] if args.profile and i == 0 else []), env) for i in range(args.procs)]
+        first = (["--profile"] if args.profile else []) + (["--sql"] if args.sql else [])
+        procs = [_worker(argv + (first if i == 0 else []), env) for i in range(args.procs)]
         runs = [_finish(p) for p in procs]
         with connection_to(url) as conn:
             cases = conn.execute("SELECT count(*) FROM cases_case WHERE status = 'issued'").fetchone()[0]
@@ -342,6 +354,7 @@ def main() -> None:
                         help="processes running life cycles at once on the same database (default 1)")
     parser.add_argument("--pgbench-seconds", type=int, default=15, help="pgbench -T (default 15)")
     parser.add_argument("--profile", action="store_true", help="cProfile the first process (to stderr)")
+    parser.add_argument("--sql", action="store_true", help="print the SQL statements of one life cycle (stderr)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--world", help=argparse.SUPPRESS)
