@@ -49,3 +49,16 @@ def test_commands_bind_loopback_with_two_workers_and_run_the_db_worker():
     assert web[web.index("--bind") + 1] == "127.0.0.1:8123"
     assert web[web.index("--workers") + 1] == "2"
     assert serve.worker_command()[1:4] == ["-m", "oneseal", "db_worker"]
+
+
+def test_the_scheduler_command_queues_the_cases_timed_work():
+    assert serve.scheduler_command(60)[1:] == ["-m", "oneseal", "cases", "scheduler", "--every", "60"]
+    assert serve.scheduler_command(0.5)[-1] == "0.5"
+
+
+def test_three_children_one_dying_stops_the_other_two():
+    exits = []
+    status = serve.run({"web": SLEEPER, "worker": SLEEPER,
+                        "scheduler": [sys.executable, "-c", "import sys, time; time.sleep(0.3); sys.exit(2)"]},
+                       on_exit=lambda name, code: exits.append((name, code)))
+    assert (status, exits) == (2, [("scheduler", 2)])

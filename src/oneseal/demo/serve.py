@@ -1,7 +1,8 @@
-"""`oneseal demo serve`: the web server and the task worker as two child processes.
+"""`oneseal demo serve`: the web server, the task worker and the cases' scheduler as three child
+processes.
 
-Both run in their own session so a Ctrl-C at the terminal reaches only this supervisor, which
-then stops both children in order. If either child dies on its own, the other is stopped too and
+All run in their own session so a Ctrl-C at the terminal reaches only this supervisor, which
+then stops every child in order. If any child dies on its own, the others are stopped too and
 the supervisor exits non-zero, so a wrapper (systemd, a CI job) sees the failure.
 """
 
@@ -24,6 +25,11 @@ def web_command(host: str, port: int, workers: int = 2) -> list[str]:
 
 def worker_command() -> list[str]:
     return [sys.executable, "-m", "oneseal", "db_worker", "--no-reload"]
+
+
+def scheduler_command(every: float = 60) -> list[str]:
+    """`oneseal cases scheduler`: queues the cases' timed work (deemed acceptances) for the worker."""
+    return [sys.executable, "-m", "oneseal", "cases", "scheduler", "--every", f"{every:g}"]
 
 
 def run(commands: dict[str, list[str]], *, on_exit: Callable[[str, int], None] | None = None,

@@ -28,11 +28,13 @@ class Command(BaseCommand):
         load.add_argument("--if-empty", action="store_true",
                           help="Load only when the catalog has no service items.")
         verbs.add_parser("accounts", help="Print the demo accounts, one per role.", called_from_command_line=False)
-        run = verbs.add_parser("serve", help="Run the web server and the task worker.",
+        run = verbs.add_parser("serve", help="Run the web server, the task worker and the cases' scheduler.",
                                called_from_command_line=False)
         run.add_argument("--port", type=int, default=8000)
         run.add_argument("--host", default="127.0.0.1")
         run.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        run.add_argument("--scheduler-every", type=float, default=60.0,
+                         help="seconds between two runs of the cases' timed work (default 60)")
         run.add_argument("--no-setup", action="store_true",
                          help="Do not migrate and load the scenario (when the catalog is empty) first.")
 
@@ -82,6 +84,8 @@ class Command(BaseCommand):
         self.console.print(table)
 
     def serve(self, options: dict) -> None:
+        if not 1 <= options["scheduler_every"] <= 24 * 3600:
+            raise CommandError(_("--scheduler-every must be between 1 and 86400 seconds."))
         if not options["no_setup"]:
             call_command("migrate", interactive=False, verbosity=0)
             self.load(if_empty=True)
@@ -98,6 +102,7 @@ class Command(BaseCommand):
         status = serve.run({
             "web": serve.web_command(options["host"], options["port"], options["workers"]),
             "worker": serve.worker_command(),
+            "scheduler": serve.scheduler_command(options["scheduler_every"]),
         }, on_exit=died)
         if status:
             raise CommandError(_("The demo server stopped unexpectedly."), returncode=status)
