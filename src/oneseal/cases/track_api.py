@@ -82,9 +82,9 @@ def track(request: HttpRequest, response: HttpResponse, query: Query[TrackQuery]
     running = reading.started and case.decided_at is None and case.closed_at is None
     current = list(case.tasks.filter(completed_at__isnull=True).order_by("ready_at", "id")
                    .values_list("spec_name", flat=True))
-    steps = [{"at": e.at, "action": e.action, "label": str(EVENT_LABELS.get(e.action, e.action)),
-              "status_after": e.status_after}
-             for e in selectors.timeline(case).only("at", "action", "status_after")]
+    # values_list: model instances from a related manager would fetch each deferred case_id again.
+    steps = [{"at": at, "action": action, "label": str(EVENT_LABELS.get(action, action)), "status_after": after}
+             for at, action, after in selectors.timeline(case).values_list("at", "action", "status_after")]
     return {
         "number": case.number, "status": case.status, "status_label": str(CaseStatus(case.status).label),
         "item": case.item.code, "item_name": case.item.name,
