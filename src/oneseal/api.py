@@ -33,6 +33,16 @@ _HTTP_MESSAGES = {
 }
 
 
+@api.exception_handler(ValueError)
+def _value_error(request: HttpRequest, exc: ValueError):
+    """PostgreSQL refuses text with NUL characters; such input is the caller's error, not ours."""
+    if "NUL" not in str(exc):
+        raise exc
+    text = bilingual(_("The input contains a NUL character, which is not allowed."))
+    body = {"code": "nul_character", "message": text["zh-hans"], "message_en": text["en"], "field": "input"}
+    return api.create_response(request, body, status=422)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
     """ninja's own refusals (an unreadable body, …) in the same bilingual shape as every other error."""

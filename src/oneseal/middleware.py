@@ -26,3 +26,27 @@ class SiteLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
         return response
+
+
+class StripNulFromQueryMiddleware:
+    """Drop NUL characters from query-string parameters before they reach a query.
+
+    PostgreSQL cannot compare text containing NUL, and a NUL is never meaningful in a search box or a
+    filter, so `?q=a%00b` searches for "ab" instead of failing deep inside a query. Request bodies are
+    not rewritten: a NUL in a JSON body is refused by the API (422, field "input").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if "%00" in raw or "\x00" in raw:
+            from django.http import QueryDict
+
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            clean._mutable = False
+            request.GET = clean
+        return self.get_response(request)

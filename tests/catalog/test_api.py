@@ -84,3 +84,18 @@ def test_reform_stats_are_computed_from_the_database(client):
 def test_openapi_document_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/items" in schema["paths"] and "/api/v1/stats/reform" in schema["paths"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/items?q=%00", "/items/?q=%00"])
+def test_nul_characters_in_a_query_string_are_dropped_before_any_query(client, url):
+    ServiceItemFactory(name="食品经营许可")
+    assert client.get(url).status_code == 200
+
+
+def test_a_nul_in_a_json_body_is_refused_on_postgresql_and_harmless_on_sqlite(client, user_in_role):
+    from oneseal.accounts.roles import RoleCode
+
+    client.force_login(user_in_role(RoleCode.WINDOW_CLERK))
+    response = client.post("/api/v1/cases/X-1/refuse", data='{"reason": "a\\u0000b", "legal_basis": "x"}',
+                           content_type="application/json")
+    assert response.status_code in (404, 422)
