@@ -264,3 +264,20 @@ def test_only_a_clerk_of_the_hall_receives_at_a_window_and_only_the_applicant_ap
     with pytest.raises(PermissionDeniedError):  # online, for somebody else's applicant record
         submit(world, actor=world["clerk"], channel="online", hall=None)
     assert not Case.objects.exists()
+
+
+def test_a_commitment_approval_is_verified_after_the_decision(world):
+    from oneseal.catalog.services import publish_item_version
+
+    item = world["item"]
+    item.procedure = "commitment"
+    item.save()
+    publish_item_version(actor=None, item=item, note="告知承诺")
+    case = s.accept_case(actor=world["clerk"], case=submit(world))
+    case = step(world, case, "decide", {"approved": True})
+    assert case.status == CaseStatus.APPROVED
+    case = s.issue_result(actor=world["approver"], case=case)
+    case = step(world, case, "verification", {"passed": True})
+    from oneseal.cases.workflow import engine
+
+    assert engine.outcome(case.procedure, case.workflow_state) == "approved"

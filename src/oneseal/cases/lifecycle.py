@@ -53,6 +53,10 @@ TRANSITIONS: dict[tuple[str, Action], str] = {
     (S.ACCEPTED, Action.DENY): S.DENIED,
     (S.ACCEPTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.APPROVED, Action.ISSUE): S.ISSUED,
+    # 告知承诺: the verification inspection comes after the approval, before the case closes.
+    (S.APPROVED, Action.COMPLETE_TASK): S.APPROVED,
+    (S.ISSUED, Action.COMPLETE_TASK): S.ISSUED,
+    (S.DELIVERED, Action.COMPLETE_TASK): S.DELIVERED,
     (S.DENIED, Action.ISSUE): S.ISSUED,
     (S.ISSUED, Action.DELIVER): S.DELIVERED,
     (S.DELIVERED, Action.CONFIRM_RECEIPT): S.CLOSED,

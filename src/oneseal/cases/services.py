@@ -464,6 +464,9 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
     if task.kind == "decision":
         return _decide(actor, case, task, data, now)
     next_status(case.status, Action.COMPLETE_TASK)
+    if case.status != CaseStatus.ACCEPTED and task.kind != "verification":
+        raise DomainError("task_not_ready", _("That step is not waiting to be done on this case."),
+                          field="task_id")
     case.workflow_state = engine.complete(case.procedure, case.workflow_state, task_id, data)
     if task.special_procedure:
         pause = case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SPECIAL_PROCEDURE).first()
