@@ -419,3 +419,15 @@ def test_an_unreadable_json_body_gets_the_bilingual_error_shape(client, django_u
     assert response.status_code in (400, 404)
     body = response.json()
     assert set(body) >= {"code", "message", "message_en"}
+
+
+def test_the_measured_one_visit_rates_are_for_supervisors(client, world):
+    from tests.cases import test_services
+    from tests.cases.test_selectors import _close
+
+    _close(world, test_services.submit(world))
+    client.force_login(world["clerk"])
+    assert client.get("/api/v1/cases/stats/one-visit").status_code == 403
+    client.force_login(world["supervisor"])
+    body = client.get("/api/v1/cases/stats/one-visit", {"by": "department"}).json()
+    assert body["results"][0]["cases"] == 1 and body["results"][0]["at_most_one_visit"] == 0

@@ -284,6 +284,36 @@ def inbox(request: HttpRequest, query: Query[PageQuery]):
          "task": _task(t)} for t in rows]}
 
 
+class VisitRateOut(Schema):
+    code: str
+    name: str
+    cases: int
+    at_most_one_visit: int
+    rate: float | None
+
+
+class VisitRatesOut(Schema):
+    by: str
+    results: list[VisitRateOut]
+
+
+class VisitRatesQuery(Schema):
+    by: Literal["item", "department"] = "item"
+
+
+@router.get("/stats/one-visit", response={200: VisitRatesOut, 403: ErrorOut, **READ},
+            summary="最多跑一次, measured: the share of closed cases that took at most one visit")
+def one_visit(request: HttpRequest, query: Query[VisitRatesQuery]):
+    """Per item or per department, from the recorded in-person visits (not the catalog's flag).
+    For supervisors, bureau heads and administrators."""
+    if not has_role(request.user, RoleCode.SUPERVISOR, RoleCode.BUREAU_HEAD, RoleCode.ADMINISTRATOR):
+        raise _forbidden(_("Only supervisors, bureau heads and administrators see the visit figures."))
+    rows = selectors.one_visit_rates(query.by)
+    return {"by": query.by, "results": [
+        {"code": r.key, "name": r.name, "cases": r.cases, "at_most_one_visit": r.at_most_one_visit,
+         "rate": r.rate} for r in rows]}
+
+
 @router.get("/{number}", response={200: CaseDetailOut, **READ}, summary="One case: clock, materials, notices, "
             "steps waiting, timeline")
 def case_detail(request: HttpRequest, number: str):
