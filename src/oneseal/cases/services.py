@@ -229,6 +229,15 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
         raise
 
 
+def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bool = False) -> None:
+    """Write the checked files (by hash) and their rows; runs inside the command's transaction."""
+    for upload, checked_upload in checked:
+        stored = checked_upload.store()
+        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
+                                    size=stored.size, content_type=stored.content_type,
+                                    original_name=stored.original_name, uploaded_at=now, supplement=supplement)
+
+
 def _same_request(existing: Case, request_hash: str) -> Case:
     if existing.request_hash != request_hash:
         raise DomainError("idempotency_conflict",
@@ -250,11 +259,7 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
         procedure=snapshot.get("procedure") or item.procedure, idempotency_key=idempotency_key or None,
         request_hash=request_hash,
     )
-    for upload, checked_upload in checked:
-        stored = checked_upload.store()
-        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
-                                    size=stored.size, content_type=stored.content_type,
-                                    original_name=stored.original_name, uploaded_at=now)
+    _store_materials(case, checked, now)
     if channel in IN_PERSON:
         Visit.objects.create(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor))
     _event(case, "submitted", actor, now, channel=channel, item=item.code, version=version.number,
@@ -363,11 +368,7 @@ def receive_supplement(*, actor, case: Case, materials: list[MaterialUpload], in
     if not materials:
         raise DomainError("supplement_empty", _("Hand in at least one material."), field="materials")
     checked = _check_materials(case.item_version.snapshot, list(materials), supplement=True)
-    for upload, checked_upload in checked:
-        stored = checked_upload.store()
-        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
-                                    size=stored.size, content_type=stored.content_type,
-                                    original_name=stored.original_name, uploaded_at=now, supplement=True)
+    _store_materials(case, checked, now, supplement=True)
     if pause is not None:
         pause.ended_at = now
         pause.save(update_fields=["ended_at"])
