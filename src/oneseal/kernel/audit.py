@@ -1,8 +1,8 @@
 """The hash-chained audit log.
 
 `record()` appends one entry inside the caller's transaction, so a command and its audit entry
-commit or roll back together. Appends are serialised by locking the chain's head row (PostgreSQL)
-or by SQLite's single writer; the unique `seq` column makes a lost race fail instead of forking.
+commit or roll back together. Appends are serialised by a transaction-scoped advisory lock (PostgreSQL)
+or by SQLite's single writer; the unique `seq` column would make a lost race fail instead of forking.
 """
 
 from __future__ import annotations
@@ -39,14 +39,32 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
+AUDIT_LOCK_KEY = 0x0A5E_A1  # one advisory lock for the whole chain
+
+
+def _lock_chain(connection) -> None:
+    """Serialise appends for the rest of the transaction.
+
+    Locking the newest row is not enough on PostgreSQL: a waiter re-checks only the row it waited
+    for, still sees it as the newest, and takes a sequence number that is already used. A
+    transaction-scoped advisory lock makes the next read see the other transaction's entry. SQLite
+    runs one writer at a time (transactions begin IMMEDIATE), so it needs nothing more.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
+
+
 def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
     """Append an audit entry. Must run inside the command's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
-    head = AuditEntry.objects.select_for_update().order_by("-seq").first()
+    _lock_chain(connection)
+    head = AuditEntry.objects.order_by("-seq").values("seq", "hash").first()
     user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
-        seq=(head.seq + 1) if head else 1,
+        seq=(head["seq"] + 1) if head else 1,
         at=timezone.now(),
         actor=user,
         actor_label=(user.get_username() if user else str(actor or "system"))[:150],
@@ -54,7 +72,7 @@ def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] 
         target_type=target._meta.label if target is not None and hasattr(target, "_meta") else "",
         target_id=str(getattr(target, "pk", "") or "") if target is not None else "",
         data=json.loads(json.dumps(data or {}, default=str, ensure_ascii=False)),
-        prev_hash=head.hash if head else GENESIS,
+        prev_hash=head["hash"] if head else GENESIS,
     )
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
