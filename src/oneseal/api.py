@@ -69,6 +69,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
 
 def _register_routers() -> None:
     from oneseal.cases.api import router as cases_router
+    from oneseal.cases.track_api import router as track_router
     from oneseal.catalog.api import router as catalog_router
     from oneseal.catalog.calendar_api import router as calendar_router
     from oneseal.payments.api import router as payments_router
@@ -77,6 +78,7 @@ def _register_routers() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/payments", payments_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/track", track_router)
 
 
 _register_routers()

@@ -83,8 +83,10 @@ def track(number: str, id_number: str) -> Case | None:
     number, id_number = number.strip(), id_number.strip().upper()
     if not number or not id_number:
         return None
-    return (Case.objects.select_related("item", "applicant", "hall")
-            .filter(number=number, applicant__id_number=id_number).first())
+    # A slice, not first(): the number is unique, so no ORDER BY is needed.
+    found = list(Case.objects.select_related("item", "applicant", "hall").defer("form_data")
+                 .filter(number=number, applicant__id_number=id_number)[:1])
+    return found[0] if found else None
 
 
 def timeline(case: Case) -> QuerySet[CaseEvent]:
