@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from oneseal.cases.models import CaseStatus
 from oneseal.cases.tasks import deem_overdue_acceptances_task, run_scheduler
@@ -35,8 +36,10 @@ def stale(world):
 
 
 def run(*args) -> str:
+    """Run the command with its messages in English (the default locale is Chinese)."""
     out = io.StringIO()
-    call_command("cases", *args, stdout=out)
+    with translation.override("en"):
+        call_command("cases", *args, stdout=out)
     return out.getvalue()
 
 

@@ -19,7 +19,7 @@ def test_concurrent_appends_never_collide_and_keep_the_chain():
             for i in range(25):
                 with transaction.atomic():
                     audit.record(actor=None, action="test.concurrent", data={"worker": n, "i": i})
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -38,6 +38,8 @@ def charge(case: Case, actor) -> PaymentOrder | None:
 
 def require_paid(case: Case, before: str) -> None:
     """Refuse the decision or the delivery while the item's fee is unpaid, where the item says so."""
+    if not fee_lines(case):
+        return
     order = current_order(case)
     if order is None:
         return
@@ -50,6 +52,8 @@ def require_paid(case: Case, before: str) -> None:
 
 def settle_without_result(case: Case, actor, reason: str) -> str | None:
     """The case ends without a result: cancel an unpaid order, refund a paid one."""
+    if not fee_lines(case):
+        return None
     order = current_order(case)
     if order is None:
         return None

@@ -231,11 +231,13 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
 
 def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bool = False) -> None:
     """Write the checked files (by hash) and their rows; runs inside the command's transaction."""
+    rows = []
     for upload, checked_upload in checked:
         stored = checked_upload.store()
-        CaseMaterial.objects.create(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
-                                    size=stored.size, content_type=stored.content_type,
-                                    original_name=stored.original_name, uploaded_at=now, supplement=supplement)
+        rows.append(CaseMaterial(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
+                                 size=stored.size, content_type=stored.content_type,
+                                 original_name=stored.original_name, uploaded_at=now, supplement=supplement))
+    CaseMaterial.objects.bulk_create(rows)
 
 
 def _same_request(existing: Case, request_hash: str) -> Case:
