@@ -354,3 +354,41 @@ def test_cases_are_read_only_in_the_admin(client, world, user_in_role):
     assert client.get(reverse("admin:cases_case_changelist")).status_code == 200
     assert client.get(reverse("admin:cases_case_change", args=[case.pk])).status_code == 200
     assert client.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_a_citizen_opens_an_account_and_lands_on_my_cases(client, world):
+    data = {"username": "wang.fang", "password": "Zaoyang-Hall-2026!", "kind": "person", "name": "王芳",
+            "id_number": citizen_id("42068319931111222"), "legal_representative": "", "phone": ""}
+    response = client.post(reverse("cases:signup"), data)
+    assert response.status_code == 302 and response.url == reverse("cases:my_cases")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="wang.fang")
+    assert user.applicant.name == "王芳" and user.groups.filter(name="applicant").exists()
+    assert client.get(reverse("cases:my_cases")).status_code == 200
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"id_number": "420683198811112220"}, "id_number"),
+    ({"password": "123"}, "password"),
+    ({"username": "clerk"}, "username"),
+])
+def test_sign_up_refusals_name_the_field_and_create_nothing(client, world, change, field):
+    from django.contrib.auth import get_user_model
+
+    data = {"username": "li.lei", "password": "Zaoyang-Hall-2026!", "kind": "person", "name": "李雷",
+            "id_number": citizen_id("42068319900303333"), "legal_representative": "", "phone": ""}
+    data.update(change)
+    before = get_user_model().objects.count()
+    response = client.post(reverse("cases:signup"), data)
+    assert response.status_code == 422 and response.context["form"].errors.get(field)
+    assert get_user_model().objects.count() == before
+
+
+def test_an_id_already_known_is_not_bound_to_a_new_account_online(client, world):
+    data = {"username": "impostor", "password": "Zaoyang-Hall-2026!", "kind": "person", "name": "张三",
+            "id_number": world["applicant"].id_number, "legal_representative": "", "phone": ""}
+    response = client.post(reverse("cases:signup"), data)
+    assert response.status_code == 422 and "id_number" in response.context["form"].errors
+    world["applicant"].refresh_from_db()
+    assert world["applicant"].user_id is None

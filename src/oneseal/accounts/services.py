@@ -58,3 +58,31 @@ def create_staff_member(*, actor, username: str, password: str | None, full_name
     audit.record(actor=actor, action="accounts.staff_created", target=user,
                  data={"role": role, "department": department.code, "hall": hall.code if hall else None})
     return user, profile
+
+
+@transaction.atomic
+def create_applicant_account(*, actor, username: str, password: str):
+    """An online account for a citizen or an organisation (网上办事账号), in the applicant role."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from oneseal.kernel.errors import FieldIssue, ValidationFailed
+
+    User = get_user_model()
+    username = username.strip()
+    if not username:
+        raise DomainError("required", _("Choose a username."), field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError("username_taken", _("The username %(username)s is already taken."), field="username",
+                          username=username)
+    user = User(username=username)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed([FieldIssue(field="password", code="weak_password", message="%(detail)s",
+                                           params={"detail": " ".join(exc.messages)})]) from None
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=RoleCode.APPLICANT))
+    audit.record(actor=actor or user, action="accounts.applicant_account_created", target=user, data={})
+    return user

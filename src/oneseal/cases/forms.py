@@ -149,3 +149,15 @@ class DeliverForm(forms.Form):
                                widget=forms.RadioSelect)
     carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
     waybill = forms.CharField(label=_("Waybill number"), max_length=60, required=False)
+
+
+class SignUpForm(forms.Form):
+    """An online account for an applicant; the service checks the ID and the password's strength."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    kind = forms.ChoiceField(label=_("Applicant kind"), choices=ApplicantKind.choices)
+    name = forms.CharField(label=_("Applicant name"), max_length=200)
+    id_number = forms.CharField(label=_("Citizen ID number or unified social credit code"), max_length=18)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

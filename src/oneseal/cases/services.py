@@ -146,6 +146,30 @@ def register_applicant(*, actor, kind: str, name: str, id_number: str, legal_rep
     return applicant
 
 
+@transaction.atomic
+def sign_up_applicant(*, username: str, password: str, kind: str, name: str, id_number: str,
+                      legal_representative: str = "", phone: str = ""):
+    """Open an online account and its applicant record together (one transaction).
+
+    An ID number that already has an applicant record is not bound to a new account online: whoever
+    knows a number could otherwise act for its holder. Such an applicant links the account at a
+    window, where the clerk checks the ID in person.
+    """
+    from oneseal.accounts.services import create_applicant_account
+
+    normalised = (identity.validate_citizen_id(id_number, field="id_number") if kind == ApplicantKind.PERSON
+                  else identity.validate_credit_code(id_number, field="id_number")
+                  if kind == ApplicantKind.ORGANISATION else id_number)
+    if Applicant.objects.filter(kind=kind, id_number=normalised).exists():
+        raise DomainError("applicant_exists",
+                          _("This ID number already has an applicant record; link your account at a service "
+                            "window with your ID."), field="id_number")
+    user = create_applicant_account(actor=None, username=username, password=password)
+    applicant = register_applicant(actor=user, kind=kind, name=name, id_number=id_number,
+                                   legal_representative=legal_representative, phone=phone, user=user)
+    return user, applicant
+
+
 # -- submission ----------------------------------------------------------------------------------
 
 def _request_hash(item: ServiceItem, applicant: Applicant, channel: str, form_data: dict,

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("items/<str:code>/apply/", views.apply, name="apply"),
     path("track/", views.track, name="track"),
+    path("signup/", views.signup, name="signup"),
     path("workbench/window/", views.window, name="window"),
     path("workbench/window/<str:number>/<slug:action>/", views.window_action, name="window_action"),
     path("workbench/approval/", views.approval, name="approval"),

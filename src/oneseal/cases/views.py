@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
 from oneseal.kernel.errors import DomainError, ValidationFailed
 from oneseal.kernel.uploads import open_stored
 
-from . import clock, documents, selectors, services
+from . import clock, documents, forms, selectors, services
 from .forms import ApplicationForm, DeliverForm, RefuseForm, TrackForm
 from .lifecycle import TRANSITIONS, Action
 from .models import Case, CaseStatus, Channel, PauseKind
@@ -131,6 +132,33 @@ def case_facts(case: Case, *, public: bool = False) -> dict[str, Any]:
         "bpmn": {"xml": engine.diagram_xml(case.procedure), "current": current},
         "public": public,
     }
+
+
+# -- applicant sign-up ---------------------------------------------------------------------------
+
+SIGNUP_FIELDS = {"username", "password", "kind", "name", "id_number", "legal_representative", "phone"}
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """An online account for a citizen or an organisation, with its applicant record."""
+    if request.user.is_authenticated:
+        return redirect("cases:my_cases")
+    form = forms.SignUpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user, _applicant = services.sign_up_applicant(**form.cleaned_data)
+            except DomainError as error:
+                for field, texts in _errors_of(error).items():
+                    for text in texts:
+                        form.add_error(field if field in SIGNUP_FIELDS else None, text)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, gettext("Your account is ready. You can apply online now."))
+                return redirect("cases:my_cases")
+        status = 422
+    return render(request, "cases/signup.html", {"form": form}, status=status)
 
 
 # -- online application --------------------------------------------------------------------------
