@@ -46,6 +46,11 @@ class ClockReading:
     def overdue(self) -> bool:
         return self.remaining is not None and self.remaining < 0
 
+    @property
+    def overdue_by(self) -> int:
+        """How far past the due time, in `unit` (0 when not overdue)."""
+        return -self.remaining if self.overdue else 0
+
 
 def _minutes_unit(unit: str) -> int:
     return 60 if unit == LimitUnit.WORKING_HOURS else 1

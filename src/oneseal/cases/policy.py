@@ -70,7 +70,8 @@ def require_may_submit(user, channel: str, hall, applicant) -> None:
         profile = _staff(user)
         if not has_role(user, RoleCode.WINDOW_CLERK) or profile is None or hall is None \
                 or profile.hall_id != hall.pk:
-            raise _deny(_("receive at a window"))
+            raise PermissionDeniedError("forbidden", _("Only a window clerk of this hall receives applications "
+                                                       "at its windows."), field="actor")
         return
     if applicant.user_id != user.pk:
         raise PermissionDeniedError("forbidden", _("Online, only applicants apply, for themselves."),

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Schema
 
@@ -98,10 +98,10 @@ def simulator_pay_page(request: HttpRequest, payment_code: str):
     if entry is None:
         raise simulator.SimulatorNotFound("unknown_payment_code", _("No order has this payment code."))
     if entry.paid_at:
-        action = format_html("<p>{}</p>", _g("Paid"))
+        action = format_html("<p>{}</p>", gettext("Paid"))
     else:
-        action = format_html('<form method="post"><button>{}</button></form>', _g("Pay"))
-    html = format_html(_PAGE, title=_g("Payment platform simulator"), code=entry.payment_code,
+        action = format_html('<form method="post"><button>{}</button></form>', gettext("Pay"))
+    html = format_html(_PAGE, title=gettext("Payment platform simulator"), code=entry.payment_code,
                        reference=entry.reference, payer=entry.payer_name,
                        amount=f"¥{entry.amount_fen // 100}.{entry.amount_fen % 100:02d}", action=action)
     return HttpResponse(html)
