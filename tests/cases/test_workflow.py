@@ -258,3 +258,17 @@ def test_a_state_naming_a_step_the_procedure_no_longer_has_is_refused(library_di
     with pytest.raises(DomainError) as refused:
         workflow.ready_tasks("standard", state)
     assert refused.value.code == "invalid_workflow_state"
+
+
+def test_the_diagram_speaks_the_readers_language():
+    from django.utils import translation
+
+    from oneseal.cases.workflow.labels import localized_diagram_xml
+
+    with translation.override("zh-hans"):
+        chinese = localized_diagram_xml("expert_review")
+    with translation.override("en"):
+        english = localized_diagram_xml("expert_review")
+    assert 'name="Expert review"' in english and 'name="Bureau head"' in english
+    assert 'name="专家评审"' in chinese and 'name="局领导"' in chinese
+    assert chinese.count("<bpmn:userTask") == english.count("<bpmn:userTask")

@@ -32,6 +32,7 @@ from .forms import ApplicationForm, DeliverForm, RefuseForm, TrackForm
 from .lifecycle import TRANSITIONS, Action
 from .models import Case, CaseStatus, Channel, PauseKind
 from .workflow import engine
+from .workflow.labels import localized_diagram_xml
 
 TRACK_LIMIT = 20  # lookups per session …
 TRACK_WINDOW = 600  # … in this many seconds
@@ -129,7 +130,7 @@ def case_facts(case: Case, *, public: bool = False) -> dict[str, Any]:
         "pause_is_supplement": pause is not None and pause.kind == PauseKind.SUPPLEMENT,
         "events": events,
         "notices": list(case.notices.all()),
-        "bpmn": {"xml": engine.diagram_xml(case.procedure), "current": current},
+        "bpmn": {"xml": localized_diagram_xml(case.procedure), "current": current},
         "public": public,
     }
 
