@@ -298,9 +298,14 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
 def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     case.accepted_at = at
     case.workflow_state = _workflow().start(case.procedure)
-    case.save()
+    # A clock that starts now has no pauses yet: its due time is computed here and written with the rest.
+    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
+    reading = clock.compute(clock.ClockInput(at, case.limit_amount, case.limit_unit, case.extension_days,
+                                             hours=hours), at)
+    case.due_at, case.due_provisional = reading.due_at, reading.provisional
+    case.save(update_fields=["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state",
+                             "due_at", "due_provisional"])
     _sync_tasks(case, at, actor)
-    refresh_due(case=case)
 
 
 @transaction.atomic
@@ -503,10 +508,13 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
     case.save(update_fields=["workflow_state"])
     _sync_tasks(case, now, actor)
     _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
+    clock_changed = bool(task.special_procedure)
     for following in engine.ready_tasks(case.procedure, case.workflow_state):
         if following.special_procedure:
             _start_special_procedure(actor, case, following.special_procedure, now)
-    refresh_due(case=case)
+            clock_changed = True
+    if clock_changed:  # only a pause that began or ended moves the due time
+        refresh_due(case=case)
     return case
 
 
