@@ -26,6 +26,7 @@ from oneseal.kernel.schemas import ErrorOut
 
 from . import clock, selectors
 from .models import CaseStatus
+from .timeline import EVENT_LABELS
 
 router = Router(tags=["tracking"])
 
@@ -76,7 +77,6 @@ def track(request: HttpRequest, response: HttpResponse, query: Query[TrackQuery]
     case = selectors.track(query.number, query.id)
     if case is None:
         return Status(404, _not_found())
-    from .views import EVENT_LABELS  # one list of labels for the page and the API
 
     reading = clock.compute(clock.clock_of(case))
     running = reading.started and case.decided_at is None and case.closed_at is None

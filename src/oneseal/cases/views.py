@@ -19,7 +19,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from oneseal.accounts.roles import RoleCode, roles_of
@@ -31,30 +30,13 @@ from . import clock, documents, forms, selectors, services
 from .forms import ApplicationForm, DeliverForm, RefuseForm, TrackForm
 from .lifecycle import TRANSITIONS, Action
 from .models import Case, CaseStatus, Channel, PauseKind
+from .timeline import EVENT_LABELS
 from .workflow import engine
 from .workflow.labels import localized_diagram_xml
 
 TRACK_LIMIT = 20  # lookups per session …
 TRACK_WINDOW = 600  # … in this many seconds
 
-EVENT_LABELS = {
-    "submitted": _("Application received"),
-    "accepted": _("Accepted"),
-    "deemed_accepted": _("Deemed accepted (no decision on acceptance within 5 working days)"),
-    "supplement_requested": _("Supplement notice issued"),
-    "supplement_override_granted": _("Second supplement notice allowed by a supervisor"),
-    "supplement_received": _("Supplement received"),
-    "refused": _("Not accepted"),
-    "task_completed": _("Step completed"),
-    "special_procedure_started": _("Special procedure started (clock stopped)"),
-    "approved": _("Licence granted"),
-    "denied": _("Licence denied"),
-    "extended": _("Time limit extended"),
-    "issued": _("Result issued"),
-    "delivered": _("Result handed out or sent"),
-    "receipt_confirmed": _("Receipt confirmed"),
-    "withdrawn": _("Withdrawn"),
-}
 
 
 # -- helpers -------------------------------------------------------------------------------------
