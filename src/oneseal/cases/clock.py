@@ -108,13 +108,17 @@ def deemed_acceptance_deadline(received_at: dt.datetime, hours: OfficeHours = wo
     return workcal.add_working_days(received_at, 5, hours)
 
 
+def hours_of(case) -> OfficeHours:
+    """The office hours the case's limits count in: its hall's, or the default for online cases."""
+    return case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
+
+
 def clock_of(case) -> ClockInput:
     """The clock's inputs as stored on a case."""
-    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
     return ClockInput(
         accepted_at=case.accepted_at, limit_amount=case.limit_amount, limit_unit=case.limit_unit,
         extension_days=case.extension_days,
-        pauses=[(p.started_at, p.ended_at) for p in case.pauses.all()], hours=hours,
+        pauses=[(p.started_at, p.ended_at) for p in case.pauses.all()], hours=hours_of(case),
     )
 
 

@@ -299,9 +299,8 @@ def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     case.accepted_at = at
     case.workflow_state = _workflow().start(case.procedure)
     # A clock that starts now has no pauses yet: its due time is computed here and written with the rest.
-    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
     reading = clock.compute(clock.ClockInput(at, case.limit_amount, case.limit_unit, case.extension_days,
-                                             hours=hours), at)
+                                             hours=clock.hours_of(case)), at)
     case.due_at, case.due_provisional = reading.due_at, reading.provisional
     case.save(update_fields=["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state",
                              "due_at", "due_provisional"])
@@ -448,8 +447,7 @@ def deem_accepted(*, case: Case, now: dt.datetime | None = None) -> bool:
     if case.status != CaseStatus.SUBMITTED:
         return False
     received = deemed_acceptance_start(case)
-    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
-    if clock.deemed_acceptance_deadline(received, hours).at > now:
+    if clock.deemed_acceptance_deadline(received, clock.hours_of(case)).at > now:
         return False
     case.status = next_status(case.status, Action.DEEM_ACCEPTED)
     case.deemed_accepted = True
