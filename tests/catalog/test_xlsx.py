@@ -139,6 +139,7 @@ def test_a_workbook_without_catalog_sheets_is_refused():
 
 def test_catalog_command_reports_every_bad_row(tmp_path, catalog_data):
     from django.core.management import CommandError, call_command
+    from django.utils import translation
 
     apply_catalog(actor=None, data=catalog_data)
 
@@ -150,6 +151,6 @@ def test_catalog_command_reports_every_bad_row(tmp_path, catalog_data):
     path = tmp_path / "catalog.xlsx"
     path.write_bytes(_rewrite(export_workbook(), two_bad_rows))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="2 errors"):
+    with translation.override("en"), pytest.raises(CommandError, match="2 errors"):
         call_command("catalog", "import", str(path), stderr=err)
     assert "row 2" in err.getvalue() and "row 3" in err.getvalue()

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import translation
 
 from oneseal.kernel import audit
 from oneseal.kernel.models import AuditEntry
@@ -64,8 +65,9 @@ def test_verify_detects_a_rewritten_chain_tail():
 
 def test_audit_verify_command(capsys):
     _append(2)
-    call_command("audit", "verify")
+    with translation.override("en"):
+        call_command("audit", "verify")
     assert "2 entries" in capsys.readouterr().out
     AuditEntry.objects.filter(seq=1).update(action="forged")
-    with pytest.raises(CommandError, match="#1"):
+    with translation.override("en"), pytest.raises(CommandError, match="#1"):
         call_command("audit", "verify")

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_a_paid_order_missing_locally_fails_the_command(issue, django_capture_on
 
     order = issue()
     simulator.pay(order.payment_code, notify=False)  # the platform took the money; the notification is lost
-    with pytest.raises(CommandError, match="differ"):
+    with translation.override("en"), pytest.raises(CommandError, match="differ"):
         call_command("payments", "reconcile", "--date", timezone.localdate().isoformat(), stdout=io.StringIO())
 
 

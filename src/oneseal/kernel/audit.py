@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry
 
@@ -94,11 +95,11 @@ def verify_chain(batch_size: int = 5000) -> VerifyResult:
     expected_seq = 1
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
-            return VerifyResult(False, checked, entry.seq, f"sequence gap: expected {expected_seq}")
+            return VerifyResult(False, checked, entry.seq, _("sequence gap: expected %(seq)s") % {"seq": expected_seq})
         if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.seq, "previous-hash link broken")
+            return VerifyResult(False, checked, entry.seq, _("previous-hash link broken"))
         if entry_hash(entry) != entry.hash:
-            return VerifyResult(False, checked, entry.seq, "content does not match its hash")
+            return VerifyResult(False, checked, entry.seq, _("content does not match its hash"))
         prev = entry.hash
         checked += 1
         expected_seq += 1

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oneseal.catalog.xlsx import export_workbook, import_workbook
 from oneseal.kernel.errors import ValidationFailed
@@ -20,17 +22,18 @@ class Command(BaseCommand):
         file = Path(path)
         if verb == "export":
             file.write_bytes(export_workbook())
-            self.stdout.write(self.style.SUCCESS(f"catalog exported to {file}"))
+            self.stdout.write(self.style.SUCCESS(_("catalog exported to %(file)s") % {"file": file}))
             return
         if not file.is_file():
-            raise CommandError(f"no such file: {file}")
+            raise CommandError(_("no such file: %(file)s") % {"file": file})
         try:
             summary = import_workbook(actor="cli", content=file.read_bytes(), note=note)
         except ValidationFailed as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
             count = len(exc.issues)
-            raise CommandError(f"{count} {'error' if count == 1 else 'errors'}; nothing was written") from None
+            raise CommandError(ngettext("%(count)s error; nothing was written", "%(count)s errors; nothing was written",
+                                        count) % {"count": count}) from None
         for sheet, counts in summary.items():
             self.stdout.write(f"{sheet}: {counts}")
-        self.stdout.write(self.style.SUCCESS("catalog imported"))
+        self.stdout.write(self.style.SUCCESS(_("catalog imported")))

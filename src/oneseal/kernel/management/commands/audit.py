@@ -1,6 +1,7 @@
 """`oneseal audit verify`: prove the audit chain unbroken."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from oneseal.kernel.audit import verify_chain
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, verb: str, **options):
         result = verify_chain()
         if not result.ok:
-            raise CommandError(f"audit chain BROKEN at entry #{result.first_broken}: {result.reason} "
-                               f"({result.checked} entries verified before it)")
-        self.stdout.write(self.style.SUCCESS(f"audit chain OK: {result.checked} entries"))
+            raise CommandError(_("audit chain BROKEN at entry #%(seq)s: %(reason)s (%(checked)s entries verified "
+                                 "before it)") % {"seq": result.first_broken, "reason": result.reason,
+                                                  "checked": result.checked})
+        self.stdout.write(self.style.SUCCESS(_("audit chain OK: %(checked)s entries") % {"checked": result.checked}))

@@ -5,6 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oneseal.payments.services import reconcile_day
 
@@ -20,9 +22,11 @@ class Command(BaseCommand):
         try:
             day = dt.date.fromisoformat(date) if date else timezone.localdate() - dt.timedelta(days=1)
         except ValueError:
-            raise CommandError(f"--date: not a date (YYYY-MM-DD): {date}") from None
+            raise CommandError(_("--date: not a date (YYYY-MM-DD): %(date)s") % {"date": date}) from None
         report = reconcile_day(actor="cli", date=day)
         self.stdout.write(json.dumps(report.summary(), ensure_ascii=False))
         if not report.balanced:
-            raise CommandError(f"{day}: the platform's statement and the local records differ (see above)")
-        self.stdout.write(self.style.SUCCESS(f"{day}: balanced, {len(report.matched)} line(s) matched"))
+            raise CommandError(_("%(day)s: the platform's statement and the local records differ (see above)")
+                               % {"day": day})
+        self.stdout.write(self.style.SUCCESS(ngettext("%(day)s: balanced, %(n)s line matched", "%(day)s: balanced, %(n)s lines matched",
+                                                     len(report.matched)) % {"day": day, "n": len(report.matched)}))
