@@ -101,8 +101,8 @@ def _workflow():
     return engine
 
 
-def _sync_tasks(case: Case, at: dt.datetime, actor=None) -> None:
-    """Make the case's open inbox entries match the workflow's ready tasks."""
+def _sync_tasks(case: Case, at: dt.datetime, actor=None) -> list:
+    """Make the case's open inbox entries match the workflow's ready tasks; return those tasks."""
     ready = {t.id: t for t in _workflow().ready_tasks(case.procedure, case.workflow_state)} if case.workflow_state else {}
     open_tasks = {t.task_id: t for t in case.tasks.filter(completed_at__isnull=True)}
     for task_id, entry in open_tasks.items():
@@ -114,6 +114,7 @@ def _sync_tasks(case: Case, at: dt.datetime, actor=None) -> None:
             CaseTask.objects.create(case=case, task_id=task_id, spec_name=task.spec_name, title=str(task.title)[:120],
                                     lane=task.lane, kind=task.kind, special_procedure=task.special_procedure or "",
                                     department_id=case.item.implementing_body_id, ready_at=at)
+    return list(ready.values())
 
 
 # -- applicants ----------------------------------------------------------------------------------
@@ -504,10 +505,10 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
             pause.ended_at = now
             pause.save(update_fields=["ended_at"])
     case.save(update_fields=["workflow_state"])
-    _sync_tasks(case, now, actor)
+    ready = _sync_tasks(case, now, actor)
     _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
     clock_changed = bool(task.special_procedure)
-    for following in engine.ready_tasks(case.procedure, case.workflow_state):
+    for following in ready:
         if following.special_procedure:
             _start_special_procedure(actor, case, following.special_procedure, now)
             clock_changed = True
