@@ -185,7 +185,7 @@ def _item_or_404(code: str):
 @router.get("/items/{code}", response={200: ItemDetailOut, **ERRORS}, summary="One service item with every disclosed element")
 def get_item(request: HttpRequest, code: str):
     item = _item_or_404(code)
-    transfer = getattr(item, "transfer", None) if hasattr(item, "transfer") else None
+    transfer = getattr(item, "transfer", None)  # RelatedObjectDoesNotExist is an AttributeError
     return {
         **{f: getattr(item, f) for f in ItemDetailOut.model_fields if hasattr(item, f) and f not in {
             "materials", "fees", "special_procedures", "transfer", "versions", "zone"}},
