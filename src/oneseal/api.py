@@ -68,17 +68,23 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
 
 
 def _register_routers() -> None:
+    from oneseal.bundles.api import router as bundles_router
     from oneseal.cases.api import router as cases_router
     from oneseal.cases.track_api import router as track_router
     from oneseal.catalog.api import router as catalog_router
     from oneseal.catalog.calendar_api import router as calendar_router
+    from oneseal.licenses.api import router as licenses_router
     from oneseal.payments.api import router as payments_router
+    from oneseal.sharing.api import router as sharing_router
 
     api.add_router("/", catalog_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/payments", payments_router)
     api.add_router("/cases", cases_router)
     api.add_router("/track", track_router)
+    api.add_router("/licences", licenses_router)
+    api.add_router("/sharing", sharing_router)
+    api.add_router("/bundles", bundles_router)
 
 
 _register_routers()

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "oneseal.accounts",
     "oneseal.payments",
     "oneseal.cases",
+    "oneseal.licenses",
+    "oneseal.sharing",
+    "oneseal.bundles",
     "oneseal.demo",
 ]
 

@@ -14,5 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("oneseal.accounts.urls")),
     path("", include("oneseal.cases.urls")),
+    path("", include("oneseal.licenses.urls")),
+    path("", include("oneseal.sharing.urls")),
+    path("", include("oneseal.bundles.urls")),
     path("", include("oneseal.catalog.urls")),
 ]

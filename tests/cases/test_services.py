@@ -281,3 +281,46 @@ def test_a_commitment_approval_is_verified_after_the_decision(world):
     from oneseal.cases.workflow import engine
 
     assert engine.outcome(case.procedure, case.workflow_state) == "approved"
+
+
+def test_a_reused_material_is_recorded_with_its_source_and_not_uploaded_again(world):
+    first = submit(world)
+    stored = first.materials.get(name="场所证明")
+    from oneseal.kernel.uploads import StoredFile
+
+    reused = s.ReusedMaterial(material="场所证明", source="bundle:1", file=StoredFile(
+        path=stored.path, sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
+        original_name=stored.original_name))
+    second = submit(world, materials=[pdf("申请书"), pdf("营业执照"), reused])
+    row = second.materials.get(name="场所证明")
+    assert (row.path, row.sha256, row.source) == (stored.path, stored.sha256, "bundle:1")
+    assert second.materials.get(name="申请书").source == ""
+
+
+def test_a_reused_material_whose_file_is_gone_is_refused(world):
+    from oneseal.kernel.errors import DomainError
+    from oneseal.kernel.uploads import StoredFile
+
+    ghost = s.ReusedMaterial(material="场所证明", source="bundle:1", file=StoredFile(
+        path="ab/cd/missing.pdf", sha256="0" * 64, size=1, content_type="application/pdf", original_name="x.pdf"))
+    with pytest.raises(DomainError) as caught:
+        submit(world, materials=[pdf("申请书"), pdf("营业执照"), ghost])
+    assert caught.value.field == "materials.2"
+    assert not world["item"].cases.exists()
+
+
+def test_case_steps_become_domain_events_for_their_subscribers(world):
+    from oneseal.kernel import events
+    from oneseal.kernel.event_models import DomainEvent
+
+    got = []
+    events.subscriber("test.cases", topics=["cases.submitted", "cases.approved"])(lambda e, n: got.append(e))
+    try:
+        case = submit(world)
+        events.dispatch_all()
+    finally:
+        events.unsubscribe("test.cases")
+    assert [e.topic for e in got] == ["cases.submitted"]
+    assert got[0].payload["number"] == case.number and got[0].payload["case"] == case.pk
+    assert got[0].aggregate == f"cases.Case:{case.pk}"
+    assert not DomainEvent.objects.filter(topic="cases.accepted").exists()  # nobody listens: nothing written

@@ -176,6 +176,8 @@ class CaseMaterial(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded at"))
     supplement = models.BooleanField(_("supplied as a supplement"), default=False)
+    source = models.CharField(_("reused from"), max_length=120, blank=True,
+                              help_text=_("Empty for an upload; a bundle's shared material or an electronic licence."))
 
     class Meta:
         ordering = ["case", "uploaded_at", "id"]

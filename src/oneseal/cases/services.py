@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from oneseal.accounts.roles import RoleCode
 from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
-from oneseal.kernel import audit, identity, workcal
+from oneseal.kernel import audit, events, identity, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
-from oneseal.kernel.uploads import check_upload
+from oneseal.kernel.uploads import StoredFile, check_upload, upload_root
 
 from . import clock, fees, policy
 from .lifecycle import Action, next_status
@@ -60,6 +60,17 @@ class MaterialUpload:
     size: int | None = None
 
 
+@dataclass(frozen=True)
+class ReusedMaterial:
+    """A material satisfied by a file that is already stored and was checked when it first came in: a
+    bundle's shared material (一事联办, one set of materials) or an electronic licence (免提交). `source`
+    says where it came from, e.g. ``bundle:12`` or ``licence:<number>``."""
+
+    material: str
+    file: StoredFile
+    source: str
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **data: Any) -> None:
@@ -68,6 +79,11 @@ def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **da
                              data=json.loads(json.dumps(data, default=str)))
     audit.record(actor=actor, action=f"cases.{action}", target=case,
                  data={"number": case.number, "status": case.status, **data})
+    # Other apps (licences, regulator pushes, bundles) learn of it through the outbox; nothing is
+    # written when no app subscribes to this action.
+    events.record(f"cases.{action}", {"case": case.pk, "number": case.number, "item": case.item_id,
+                                      "applicant": case.applicant_id, "status": case.status, **data},
+                  aggregate=f"cases.Case:{case.pk}", at=at)
 
 
 def _locked(case: Case) -> Case:
@@ -174,7 +190,7 @@ def sign_up_applicant(*, username: str, password: str, kind: str, name: str, id_
 # -- submission ----------------------------------------------------------------------------------
 
 def _request_hash(item: ServiceItem, applicant: Applicant, channel: str, form_data: dict,
-                  uploads: list[MaterialUpload]) -> str:
+                  uploads: list[MaterialUpload | ReusedMaterial]) -> str:
     body = {"item": item.code, "applicant": applicant.id_number, "channel": channel, "form": form_data,
             "materials": sorted(u.material for u in uploads)}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -193,7 +209,7 @@ def _check_form(schema: dict, form_data: dict) -> None:
         raise ValidationFailed(issues, _("The application form has errors."))
 
 
-def _check_materials(snapshot: dict, uploads: list[MaterialUpload], *, supplement: bool = False) -> list:
+def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMaterial], *, supplement: bool = False) -> list:
     """Every required material is there, none is beyond the item's list, every file passes the checks."""
     listed = {m["name"]: m for m in snapshot.get("materials", [])}
     issues = []
@@ -213,13 +229,19 @@ def _check_materials(snapshot: dict, uploads: list[MaterialUpload], *, supplemen
         raise ValidationFailed(issues, _("The materials are incomplete or wrong."))
     checked = []
     for index, upload in enumerate(uploads):
+        if isinstance(upload, ReusedMaterial):
+            if not (upload_root() / upload.file.path).is_file():
+                raise DomainError("material_file_missing", _("The stored file for “%(name)s” is missing."),
+                                  field=f"materials.{index}", name=upload.material)
+            checked.append((upload, None))
+            continue
         checked.append((upload, check_upload(upload.stream, upload.filename, field=f"materials.{index}",
                                              declared_size=upload.size)))
     return checked
 
 
 def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str, form_data: dict | None = None,
-                materials: list[MaterialUpload] = (), hall=None, idempotency_key: str | None = None,
+                materials: list[MaterialUpload | ReusedMaterial] = (), hall=None, idempotency_key: str | None = None,
                 now: dt.datetime | None = None) -> Case:
     """Receive an application (一号申请). The same Idempotency-Key with the same body gives the same
     case; with another body it is refused."""
@@ -258,10 +280,11 @@ def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bo
     """Write the checked files (by hash) and their rows; runs inside the command's transaction."""
     rows = []
     for upload, checked_upload in checked:
-        stored = checked_upload.store()
+        stored = upload.file if checked_upload is None else checked_upload.store()
         rows.append(CaseMaterial(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
                                  size=stored.size, content_type=stored.content_type,
-                                 original_name=stored.original_name, uploaded_at=now, supplement=supplement))
+                                 original_name=stored.original_name, uploaded_at=now, supplement=supplement,
+                                 source=getattr(upload, "source", "")))
     CaseMaterial.objects.bulk_create(rows)
 
 

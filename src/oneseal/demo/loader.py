@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from oneseal.accounts.services import create_staff_member, sync_roles
 from oneseal.catalog.models import Department, Hall, Region, ServiceItem, Window
 from oneseal.catalog.services import apply_catalog
+from oneseal.kernel import events
 
 from .casework import load_cases
 from .zaoyang import build_catalog
@@ -35,6 +37,9 @@ class LoadResult:
     accounts_existing: int = 0
     cases_created: int = 0
     cases_existing: int = 0
+
+
+APP_DEMOS = ["oneseal.licenses.demo", "oneseal.sharing.demo", "oneseal.bundles.demo"]
 
 
 def catalog_is_empty() -> bool:
@@ -68,6 +73,15 @@ def load_scenario(*, progress: Progress | None = None, if_empty: bool = False) -
 
         track.stage("cases", len(DEMO_CASES))
         cases_created, cases_existing = load_cases(advance=lambda: track.advance("cases"))
+
+        # The apps after cases add their part (licences, regulator pushes, bundles), then the outbox
+        # delivers what the demo's cases set off, as the worker would.
+        track.stage("apps", len(APP_DEMOS) + 1)
+        for module in APP_DEMOS:
+            import_module(module).load()
+            track.advance("apps")
+        events.dispatch_all()
+        track.advance("apps")
     return LoadResult(catalog=summary, accounts_created=created, accounts_existing=existing,
                       cases_created=cases_created, cases_existing=cases_existing)
 
@@ -103,7 +117,8 @@ def demo_accounts() -> list[StaffMember]:
 class _Tracker:
     """Progress stages on a rich Progress, or nothing."""
 
-    LABELS = {"roles": _("Roles"), "catalog": _("Catalog"), "accounts": _("Accounts"), "cases": _("Cases")}
+    LABELS = {"roles": _("Roles"), "catalog": _("Catalog"), "accounts": _("Accounts"), "cases": _("Cases"),
+              "apps": _("Licences, pushes and bundles")}
 
     def __init__(self, progress: Progress | None):
         self.progress = progress

@@ -1,5 +1,5 @@
-"""`oneseal demo serve`: the web server, the task worker and the cases' scheduler as three child
-processes.
+"""`oneseal demo serve`: the web server, the task worker, the cases' scheduler and the outbox worker
+as four child processes.
 
 All run in their own session so a Ctrl-C at the terminal reaches only this supervisor, which
 then stops every child in order. If any child dies on its own, the others are stopped too and
@@ -30,6 +30,11 @@ def worker_command() -> list[str]:
 def scheduler_command(every: float = 60) -> list[str]:
     """`oneseal cases scheduler`: queues the cases' timed work (deemed acceptances) for the worker."""
     return [sys.executable, "-m", "oneseal", "cases", "scheduler", "--every", f"{every:g}"]
+
+
+def events_command(every: float = 1) -> list[str]:
+    """`oneseal events dispatch --loop`: the outbox worker (licences, regulator pushes, bundles)."""
+    return [sys.executable, "-m", "oneseal", "events", "dispatch", "--loop", "--every", f"{every:g}"]
 
 
 def run(commands: dict[str, list[str]], *, on_exit: Callable[[str, int], None] | None = None,

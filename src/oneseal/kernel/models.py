@@ -37,3 +37,4 @@ class AuditEntry(models.Model):
 
 # The working-time calendar's models live in their own module; importing them here registers them.
 from .calendar_models import CalendarDay, CalendarRevision, CalendarYear, DaySource  # noqa: E402, F401
+from .event_models import DeliveryStatus, DomainEvent, EventDelivery  # noqa: E402, F401

@@ -103,6 +103,7 @@ class Command(BaseCommand):
             "web": serve.web_command(options["host"], options["port"], options["workers"]),
             "worker": serve.worker_command(),
             "scheduler": serve.scheduler_command(options["scheduler_every"]),
+            "events": serve.events_command(),
         }, on_exit=died)
         if status:
             raise CommandError(_("The demo server stopped unexpectedly."), returncode=status)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BundlesConfig(AppConfig):
+    name = "oneseal.bundles"
+    label = "bundles"
+    verbose_name = _("One-thing bundles")
