@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import jsonschema
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,10 +87,19 @@ def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **da
                   aggregate=f"cases.Case:{case.pk}", at=at)
 
 
-def _locked(case: Case) -> Case:
-    """Re-read the case under a row lock: two clerks acting at once are serialised here."""
-    return (Case.objects.select_for_update(of=("self",))
-            .select_related("item", "applicant", "hall", "item_version").get(pk=case.pk))
+def _locked(case: Case, *related: str, waiting: bool = False) -> Case:
+    """Re-read the case under a row lock: two clerks acting at once are serialised here.
+
+    `related` names the rows the command reads with it (item, applicant, hall, item_version; by
+    default all four); with `waiting`, whether the case waits for the applicant's supplement
+    comes in the same statement (as `waiting_for_supplement`).
+    """
+    cases = Case.objects.select_for_update(of=("self",)).select_related(
+        *(related or ("item", "applicant", "hall", "item_version")))
+    if waiting:
+        cases = cases.annotate(waiting_for_supplement=Exists(ClockPause.objects.filter(
+            case=OuterRef("pk"), ended_at__isnull=True, kind=PauseKind.SUPPLEMENT)))
+    return cases.get(pk=case.pk)
 
 
 def _user(actor):
@@ -117,20 +127,22 @@ def _workflow():
     return engine
 
 
-def _sync_tasks(case: Case, at: dt.datetime, actor=None) -> list:
-    """Make the case's open inbox entries match the workflow's ready tasks; return those tasks."""
-    ready = {t.id: t for t in _workflow().ready_tasks(case.procedure, case.workflow_state)} if case.workflow_state else {}
-    open_tasks = {t.task_id: t for t in case.tasks.filter(completed_at__isnull=True)}
-    for task_id, entry in open_tasks.items():
-        if task_id not in ready:
-            entry.completed_at, entry.completed_by = at, _user(actor)
-            entry.save(update_fields=["completed_at", "completed_by"])
-    for task_id, task in ready.items():
-        if task_id not in open_tasks:
-            CaseTask.objects.create(case=case, task_id=task_id, spec_name=task.spec_name, title=str(task.title)[:120],
-                                    lane=task.lane, kind=task.kind, special_procedure=task.special_procedure or "",
-                                    department_id=case.item.implementing_body_id, ready_at=at)
-    return list(ready.values())
+def _advance_tasks(case: Case, before: list, after: list, at: dt.datetime, actor=None) -> None:
+    """Move the inbox from the ready tasks `before` a step to those `after` it, without reading it
+    back: the open entries of a case are always its workflow's ready tasks."""
+    after_ids = {t.id for t in after}
+    closed = [t.id for t in before if t.id not in after_ids]
+    if closed:
+        CaseTask.objects.filter(case=case, task_id__in=closed, completed_at__isnull=True).update(
+            completed_at=at, completed_by=_user(actor))
+    before_ids = {t.id for t in before}
+    opened = [t for t in after if t.id not in before_ids]
+    if opened:
+        CaseTask.objects.bulk_create([
+            CaseTask(case=case, task_id=t.id, spec_name=t.spec_name, title=str(t.title)[:120], lane=t.lane,
+                     kind=t.kind, special_procedure=t.special_procedure or "",
+                     department_id=case.item.implementing_body_id, ready_at=at)
+            for t in opened])
 
 
 # -- applicants ----------------------------------------------------------------------------------
@@ -321,14 +333,15 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
 
 def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     case.accepted_at = at
-    case.workflow_state = _workflow().start(case.procedure)
+    instance = _workflow().new_instance(case.procedure)
+    case.workflow_state = instance.state()
     # A clock that starts now has no pauses yet: its due time is computed here and written with the rest.
     reading = clock.compute(clock.ClockInput(at, case.limit_amount, case.limit_unit, case.extension_days,
                                              hours=clock.hours_of(case)), at)
     case.due_at, case.due_provisional = reading.due_at, reading.provisional
     case.save(update_fields=["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state",
                              "due_at", "due_provisional"])
-    _sync_tasks(case, at, actor)
+    _advance_tasks(case, [], instance.ready(), at, actor)  # a new instance: no open entry yet
 
 
 @transaction.atomic
@@ -504,35 +517,37 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
     """
     now = now or timezone.now()
     data = dict(data or {})
-    case = _locked(case)
-    engine = _workflow()
-    tasks = {t.id: t for t in engine.ready_tasks(case.procedure, case.workflow_state)}
-    task = tasks.get(task_id)
+    case = _locked(case, "item", "applicant", "hall", "item_version", waiting=True)
+    instance = _workflow().open_instance(case.procedure, case.workflow_state)
+    before = instance.ready()
+    task = next((t for t in before if t.id == task_id), None)
     if task is None:
         raise DomainError("task_not_ready", _("That step is not waiting to be done on this case."),
                           field="task_id")
     policy.require_lane(actor, case, task.lane, _("do this step on"))
-    if case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SUPPLEMENT).exists():
+    if case.waiting_for_supplement:
         raise DomainError("waiting_for_supplement", _("The case is waiting for the applicant's supplement."),
                           field="task_id")
     if task.kind == "decision":
-        return _decide(actor, case, task, data, now)
+        return _decide(actor, case, instance, task, data, now)
     next_status(case.status, Action.COMPLETE_TASK)
     if case.status != CaseStatus.ACCEPTED and task.kind != "verification":
         raise DomainError("task_not_ready", _("That step is not waiting to be done on this case."),
                           field="task_id")
-    case.workflow_state = engine.complete(case.procedure, case.workflow_state, task_id, data)
+    instance.complete(task_id, data)
+    case.workflow_state = instance.state()
     if task.special_procedure:
         pause = case.pauses.filter(ended_at__isnull=True, kind=PauseKind.SPECIAL_PROCEDURE).first()
         if pause is not None:
             pause.ended_at = now
             pause.save(update_fields=["ended_at"])
     case.save(update_fields=["workflow_state"])
-    ready = _sync_tasks(case, now, actor)
+    ready = instance.ready()
+    _advance_tasks(case, before, ready, now, actor)
     _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
     clock_changed = bool(task.special_procedure)
     for following in ready:
-        if following.special_procedure:
+        if following.special_procedure and following.id not in {t.id for t in before}:
             _start_special_procedure(actor, case, following.special_procedure, now)
             clock_changed = True
     if clock_changed:  # only a pause that began or ended moves the due time
@@ -554,7 +569,7 @@ def _start_special_procedure(actor, case: Case, kind: str, now: dt.datetime) -> 
            notice=notice.number)
 
 
-def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
+def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> Case:
     approved = data.get("approved")
     if not isinstance(approved, bool):
         raise DomainError("decision_required", _("Choose to approve or deny."), field="approved")
@@ -565,11 +580,12 @@ def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
     if approved:
         fees.require_paid(case, before="decision")
     case.status = next_status(case.status, Action.APPROVE if approved else Action.DENY)
-    engine = _workflow()
-    case.workflow_state = engine.complete(case.procedure, case.workflow_state, task.id, {"approved": approved})
+    before = instance.ready()
+    instance.complete(task.id, {"approved": approved})
+    case.workflow_state = instance.state()
     case.decided_at = now
     case.save(update_fields=["status", "workflow_state", "decided_at"])
-    _sync_tasks(case, now, actor)
+    _advance_tasks(case, before, instance.ready(), now, actor)
     Decision.objects.create(case=case, approved=approved, reasons=reasons,
                             legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
                             decided_by=actor, decided_at=now)
@@ -577,9 +593,10 @@ def _decide(actor, case: Case, task, data: dict, now: dt.datetime) -> Case:
     notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
     if not approved:
         fees.settle_without_result(case, actor, "不予行政许可")
-    reading = clock.compute(clock.clock_of(case), now)
+    # The stored due time is kept current whenever a pause begins or ends, so it says whether the
+    # decision came late without reading the pauses again.
     _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
-           overdue=reading.overdue, reasons=reasons)
+           overdue=bool(case.due_at and now > case.due_at), reasons=reasons)
     return case
 
 
@@ -613,7 +630,7 @@ def issue_result(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     """The licence (or the denial) is ready to be served; the law gives 10 working days after the
     decision, and a later issue is recorded as late for supervision."""
     now = now or timezone.now()
-    case = _locked(case)
+    case = _locked(case, "item")
     policy.require_lane(actor, case, RoleCode.APPROVER, _("issue the result of"))
     case.status = next_status(case.status, Action.ISSUE)
     case.issued_at = now

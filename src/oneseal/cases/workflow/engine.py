@@ -237,18 +237,60 @@ def _ready(workflow: BpmnWorkflow) -> list[Task]:
 
 # --- the API ----------------------------------------------------------------------------------------
 
-def start(name: str) -> dict[str, Any]:
-    """A new instance of the procedure, run to its first user task; returns its state (JSON-able)."""
+class Instance:
+    """One procedure instance, deserialised once for a whole service call: read its ready tasks,
+    complete one, and dump the new state without loading it again."""
+
+    def __init__(self, procedure: _Procedure, workflow: BpmnWorkflow):
+        self.procedure, self.workflow = procedure, workflow
+        self._ready: list[TaskInfo] | None = None
+
+    def ready(self) -> list[TaskInfo]:
+        """The user tasks waiting to be done, with their lane (the role that does them) and markers."""
+        if self._ready is None:
+            self._ready = [_task_info(self.procedure, task) for task in _ready(self.workflow)]
+        return self._ready
+
+    def complete(self, task_id: str, data: dict[str, Any] | None = None) -> None:
+        """Complete a ready user task with `data` (task data the gateways read) and run the engine to the
+        next user tasks or the end."""
+        task = _ready_task(self.workflow, task_id)
+        data = dict(data or {})
+        _check_data(self.procedure.steps[task.task_spec.name], data)
+        task.data.update(data)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:
+            raise DomainError("procedure_failed", _("The procedure could not proceed: %(error)s"),
+                              error=str(exc)) from exc
+        _run_engine(self.workflow)
+        self._ready = None
+
+    def state(self) -> dict[str, Any]:
+        return _dump(self.procedure.name, self.workflow)
+
+
+def new_instance(name: str) -> Instance:
+    """A new instance of the procedure, run to its first user task."""
     procedure = _procedure(name)
     workflow = BpmnWorkflow(procedure.spec, script_engine=_SCRIPT_ENGINE)
     _run_engine(workflow)
-    return _dump(name, workflow)
+    return Instance(procedure, workflow)
+
+
+def open_instance(name: str, state: dict[str, Any]) -> Instance:
+    """The stored instance `state` of the procedure (checked: procedure, format, steps)."""
+    return Instance(*_load(name, state))
+
+
+def start(name: str) -> dict[str, Any]:
+    """A new instance of the procedure, run to its first user task; returns its state (JSON-able)."""
+    return new_instance(name).state()
 
 
 def ready_tasks(name: str, state: dict[str, Any]) -> list[TaskInfo]:
     """The user tasks waiting to be done, with their lane (the role that does them) and markers."""
-    procedure, workflow = _load(name, state)
-    return [_task_info(procedure, task) for task in _ready(workflow)]
+    return open_instance(name, state).ready()
 
 
 def _task_info(procedure: _Procedure, task: Task) -> TaskInfo:
@@ -260,19 +302,11 @@ def _task_info(procedure: _Procedure, task: Task) -> TaskInfo:
 
 
 def complete(name: str, state: dict[str, Any], task_id: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Complete a ready user task with `data` (task data the gateways read), run the engine to the next
-    user tasks or the end, and return the new state. The given state is not modified."""
-    procedure, workflow = _load(name, state)
-    task = _ready_task(workflow, task_id)
-    data = dict(data or {})
-    _check_data(procedure.steps[task.task_spec.name], data)
-    task.data.update(data)
-    try:
-        task.run()
-    except SpiffWorkflowException as exc:
-        raise DomainError("procedure_failed", _("The procedure could not proceed: %(error)s"), error=str(exc)) from exc
-    _run_engine(workflow)
-    return _dump(name, workflow)
+    """Complete a ready user task with `data`, run the engine to the next user tasks or the end, and
+    return the new state. The given state is not modified."""
+    instance = open_instance(name, state)
+    instance.complete(task_id, data)
+    return instance.state()
 
 
 def _ready_task(workflow: BpmnWorkflow, task_id: str) -> Task:
