@@ -6,3 +6,9 @@ class SharingConfig(AppConfig):
     name = "oneseal.sharing"
     label = "sharing"
     verbose_name = _("Approval–regulator sharing")
+
+    def ready(self) -> None:
+        # Pushes are made from the cases' and licences' domain events, never by a call from those apps.
+        from . import receivers
+
+        receivers.register()
