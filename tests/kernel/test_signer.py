@@ -233,6 +233,13 @@ def test_unknown_algorithm_is_refused_naming_the_field(algorithm):
         assert refused.value.as_dict()["message_en"].startswith(f"The signing algorithm {algorithm} ")
 
 
+def test_unsupported_algorithm_also_takes_domain_errors_own_arguments():
+    error = UnsupportedAlgorithm("unsupported_algorithm", "The signing algorithm %(algorithm)s is not available here.",
+                                 field="algorithm", algorithm="rsa")
+    assert (error.code, error.field, error.as_dict()["message_en"]) == (
+        "unsupported_algorithm", "algorithm", "The signing algorithm rsa is not available here.")
+
+
 def test_a_key_of_the_wrong_size_is_refused_when_signing():
     with pytest.raises(signer.InvalidSigningKey):
         sign("ed25519", RFC8032_SECRET[:31], b"x")

@@ -70,7 +70,10 @@ _ED25519_SIGNATURE_LENGTH = 64
 class UnsupportedAlgorithm(DomainError):
     """The algorithm is unknown, or its library is not installed here."""
 
-    def __init__(self, algorithm: object):
+    def __init__(self, algorithm: object, message: Any = None, /, *, field: str = "algorithm", **params: Any):
+        if message is not None:  # DomainError's own form, (code, message, field=…, **params)
+            super().__init__(str(algorithm), message, field=field, **params)
+            return
         super().__init__(
             "unsupported_algorithm",
             _("The signing algorithm %(algorithm)s is not available; available: %(available)s."),
