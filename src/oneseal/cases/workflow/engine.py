@@ -195,6 +195,10 @@ def _dump(name: str, workflow: BpmnWorkflow) -> dict[str, Any]:
     }
 
 
+def _unreadable() -> DomainError:
+    return DomainError("invalid_workflow_state", _("The stored workflow state cannot be read."))
+
+
 def _load(name: str, state: dict[str, Any]) -> tuple[_Procedure, BpmnWorkflow]:
     procedure = _procedure(name)
     if not isinstance(state, dict) or state.get("procedure") != name:
@@ -208,14 +212,13 @@ def _load(name: str, state: dict[str, Any]) -> tuple[_Procedure, BpmnWorkflow]:
             "workflow_state_outdated", _("The stored workflow state has format %(version)s; it must be migrated."),
             version=str(state.get("serializer_version")),
         )
-    unreadable = DomainError("invalid_workflow_state", _("The stored workflow state cannot be read."))
     stored = state.get("workflow")
     if not isinstance(stored, dict) or stored.get("typename") != "BpmnWorkflow":
-        raise unreadable
+        raise _unreadable()
     try:
         workflow = _SERIALIZER.from_dict(stored, spec=procedure.spec)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise unreadable from exc
+        raise _unreadable() from exc
     if any(task.task_spec is None for task in workflow.tasks.values()):
         # A task id the procedure no longer has: rename tasks only in a new procedure (docs/procedures.md).
         raise DomainError(
