@@ -75,3 +75,18 @@ def licence_event(case, *, topic="licenses.issued", number="ZY-SP-2026-0001", wh
                "data": {}, "reason": ""}
     with transaction.atomic():
         return events.record(topic, payload, aggregate="licenses.Licence:7", at=at(when))
+
+
+def deliver(now=None) -> events.DispatchReport:
+    """`events.dispatch_all` for this app's subscribers only (other apps' subscribers are their tests')."""
+    total = events.DispatchReport()
+    for _round in range(100):
+        report = events.dispatch(subscriber_prefix="sharing.", now=now)
+        total.claimed += report.claimed
+        total.delivered += report.delivered
+        total.retried += report.retried
+        total.dead += report.dead
+        total.errors += report.errors
+        if report.claimed == 0:
+            break
+    return total

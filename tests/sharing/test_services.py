@@ -8,7 +8,7 @@ from oneseal.kernel.event_models import DomainEvent, EventDelivery
 from oneseal.kernel.models import AuditEntry
 from oneseal.sharing import services as s
 from oneseal.sharing.models import ClaimChannel, FindingKind, FindingStatus, PushKind, RegulatorPush
-from tests.sharing.conftest import at, decision_event, licence_event, make_case
+from tests.sharing.conftest import at, decision_event, deliver, licence_event, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def pushed(domain, item_key="item", **kwargs):
     case = make_case(domain[item_key])
     decision_event(case, **kwargs)
-    events.dispatch_all()
+    deliver()
     return RegulatorPush.objects.get(case=case)
 
 
@@ -37,7 +37,7 @@ def test_a_denial_and_every_licence_event_make_pushes(domain):
     decision_event(case, topic="cases.denied")
     for topic in ("licenses.issued", "licenses.revoked", "licenses.expired", "licenses.renewed"):
         licence_event(case, topic=topic)
-    events.dispatch_all()
+    deliver()
     kinds = set(RegulatorPush.objects.values_list("kind", flat=True))
     assert kinds == {PushKind.DENIED, PushKind.LICENCE_ISSUED, PushKind.LICENCE_REVOKED, PushKind.LICENCE_EXPIRED,
                      PushKind.LICENCE_RENEWED}
@@ -48,10 +48,10 @@ def test_a_denial_and_every_licence_event_make_pushes(domain):
 def test_an_event_delivered_twice_makes_one_push(domain):
     case = make_case(domain["item"])
     event = decision_event(case)
-    events.dispatch_all()
+    deliver()
     assert s.push_from_event(event) is None  # the outbox redelivers it (a worker died after handling)
     EventDelivery.objects.filter(event=event).update(status="pending")
-    events.dispatch_all()
+    deliver()
     assert RegulatorPush.objects.filter(source_event=event.id).count() == 1
     assert AuditEntry.objects.filter(action="sharing.push_created").count() == 1
 
@@ -61,7 +61,7 @@ def test_a_push_is_written_with_the_delivery_or_not_at_all(domain, monkeypatch):
     case = make_case(domain["item"])
     decision_event(case)
     monkeypatch.setattr(s.audit, "record", lambda **kw: (_ for _ in ()).throw(RuntimeError("disk full")))
-    report = events.dispatch_all()
+    report = deliver()
     assert report.retried == 1 and not RegulatorPush.objects.exists()
     assert not DomainEvent.objects.filter(topic="sharing.push_created").exists()
 
@@ -69,7 +69,7 @@ def test_a_push_is_written_with_the_delivery_or_not_at_all(domain, monkeypatch):
 def test_an_event_that_names_no_item_makes_no_push(domain):
     with transaction.atomic():
         events.record("licenses.issued", {"licence": 1, "number": "X-1", "case": None, "issuer": None})
-    assert events.dispatch_all().delivered == 1
+    assert deliver().delivered == 1
     assert not RegulatorPush.objects.exists()
 
 
@@ -83,7 +83,7 @@ def test_push_created_targets_each_active_webhook_of_the_department(domain):
                               url="http://127.0.0.1:9/c")
     case = make_case(domain["item"])
     decision_event(case)
-    events.dispatch(batch=100)  # only the push, not the webhook deliveries
+    events.dispatch(subscriber_prefix="sharing.push")  # only the push, not the webhook deliveries
     push = RegulatorPush.objects.get()
     event = DomainEvent.objects.get(topic="sharing.push_created")
     assert push.event_id == event.id and event.payload["push"] == push.pk
@@ -170,7 +170,7 @@ def test_a_late_claim_is_still_a_claim_and_is_marked_late(domain):
 def licence_push(domain):
     case = make_case(domain["item"])
     licence_event(case)
-    events.dispatch_all()
+    deliver()
     return RegulatorPush.objects.get(kind=PushKind.LICENCE_ISSUED, case=case)
 
 
@@ -224,7 +224,7 @@ def test_a_revocation_request_needs_a_licence_and_publishes_the_licence_number(d
         finding = s.file_finding(actor=domain["regulator"], push=licence_push(domain),
                                  kind=FindingKind.REVOKE_REQUEST, text="以欺骗手段取得许可",
                                  legal_basis="《行政许可法》第六十九条")
-        events.dispatch_all()
+        events.dispatch(subscriber_prefix="test.licences")
     finally:
         events.unsubscribe("test.licences")
     assert finding.licence_number == "ZY-SP-2026-0001"

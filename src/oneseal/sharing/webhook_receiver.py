@@ -53,19 +53,21 @@ def verify_signature(secret: str, timestamp: str, body: bytes, header: str,
 class Receiver:
     """A deduplicating webhook receiver on 127.0.0.1 (a thread; `serve_forever` for a process).
 
-    fail_first: answer 500 to the first N requests; stall_first: sleep this long (seconds) before
-    answering the first N requests (`stall_count`); secret: verify signatures (401 when wrong).
+    fail_first: answer 500 to the first N requests; stall_seconds: sleep this long before answering the
+    first `stall_count` requests; secret: verify signatures (401 when wrong); claim: answer
+    {"claim": true}; idle_timeout: close a kept-alive connection idle this long.
     """
 
     def __init__(self, *, secret: str | None = None, port: int = 0, fail_first: int = 0,
                  stall_seconds: float = 0.0, stall_count: int = 0, claim: bool = False,
-                 tolerance: float = DEFAULT_TOLERANCE) -> None:
+                 tolerance: float = DEFAULT_TOLERANCE, idle_timeout: float | None = None) -> None:
         self.secret, self.tolerance, self.claim = secret, tolerance, claim
         self.fail_left, self.stall_seconds, self.stall_left = fail_first, stall_seconds, stall_count
         self.seen: set[str] = set()
         self.bodies: list[dict] = []
         self.requests = self.duplicates = self.rejected = self.failed = 0
         self.lock = threading.Lock()
+        self.idle_timeout = idle_timeout
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -122,6 +124,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive
+            timeout = receiver.idle_timeout  # close a connection idle this long (None: never)
 
             def log_message(self, *args) -> None:  # quiet
                 pass
