@@ -92,7 +92,7 @@ class MappingSpec:
 class _Issues:
     found: list[FieldIssue] = field(default_factory=list)
 
-    def add(self, where: str, code: str, message, **params: Any) -> None:
+    def add(self, where: str, code: str, message, /, **params: Any) -> None:
         self.found.append(FieldIssue(field=where, code=code, message=message, params=params))
 
 
