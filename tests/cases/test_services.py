@@ -104,7 +104,7 @@ def test_case_numbers_are_sequential_per_day(world):
 
 
 @pytest.mark.parametrize(("form", "field"), [
-    ({"shop_name": "老张面馆"}, "form"),
+    ({"shop_name": "老张面馆"}, "form.area"),
     ({"shop_name": "老张面馆", "area": 0}, "form.area"),
     ({"shop_name": "x", "area": 10}, "form.shop_name"),
 ])
@@ -113,6 +113,24 @@ def test_a_form_that_violates_the_schema_is_refused(world, form, field):
         submit(world, form_data=form)
     assert info.value.issues[0].field == field
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(("form", "english", "chinese"), [
+    ({"shop_name": "老张面馆"}, "This field is required.", "此字段为必填项。"),
+    ({"shop_name": "老张面馆", "area": 0}, "Must be at least 1.", "不得小于 1。"),
+    ({"shop_name": "x", "area": 10}, "At least 2 characters.", "至少 2 个字符。"),
+    ({"shop_name": "老张面馆", "area": "big"}, "Must be a number.", "必须是数字。"),
+])
+def test_form_errors_are_told_in_chinese_and_english(world, form, english, chinese):
+    from django.utils import translation
+
+    with pytest.raises(ValidationFailed) as info:
+        submit(world, form_data=form)
+    issue = info.value.issues[0]
+    with translation.override("en"):
+        assert str(issue.message) % issue.params == english
+    with translation.override("zh-hans"):
+        assert str(issue.message) % issue.params == chinese
 
 
 def test_a_missing_required_material_is_refused(world):

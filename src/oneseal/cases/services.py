@@ -20,6 +20,7 @@ from oneseal.accounts.roles import RoleCode
 from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
 from oneseal.kernel import audit, events, identity, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
+from oneseal.kernel.fielderrors import issue_from_jsonschema
 from oneseal.kernel.uploads import StoredFile, check_upload, upload_root
 
 from . import clock, fees, policy
@@ -212,11 +213,8 @@ def _check_form(schema: dict, form_data: dict) -> None:
     if not schema:
         return
     validator = jsonschema.Draft202012Validator(schema)
-    issues = [
-        FieldIssue(field="form." + ".".join(str(p) for p in err.absolute_path) if err.absolute_path else "form",
-                   code=f"schema_{err.validator}", message=_("%(problem)s"), params={"problem": err.message})
-        for err in sorted(validator.iter_errors(form_data), key=lambda e: list(e.absolute_path))
-    ]
+    issues = [issue_from_jsonschema(err)
+              for err in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path])]
     if issues:
         raise ValidationFailed(issues, _("The application form has errors."))
 

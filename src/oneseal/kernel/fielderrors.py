@@ -36,3 +36,55 @@ def issue_from_pydantic(err: dict[str, Any]) -> FieldIssue:
         return FieldIssue(field=field, code=kind or "invalid", message=_("Invalid value: %(detail)s"),
                           params={"detail": err.get("msg", "")})
     return FieldIssue(field=field, code=kind, message=message, params=ctx)
+
+
+_SCHEMA_TYPES = {
+    "string": _("Must be text."), "number": _("Must be a number."), "integer": _("Must be a whole number."),
+    "boolean": _("Must be yes or no."), "array": _("Must be a list."), "object": _("Must be a group of fields."),
+    "null": _("Must be empty."),
+}
+_SCHEMA_MESSAGES = {
+    "required": _("This field is required."),
+    "minLength": _("At least %(limit)s characters."),
+    "maxLength": _("At most %(limit)s characters."),
+    "minimum": _("Must be at least %(limit)s."),
+    "maximum": _("Must be at most %(limit)s."),
+    "exclusiveMinimum": _("Must be greater than %(limit)s."),
+    "exclusiveMaximum": _("Must be less than %(limit)s."),
+    "enum": _("Choose one of: %(limit)s."),
+    "const": _("Must be %(limit)s."),
+    "pattern": _("Not in the expected format."),
+    "format": _("Not a valid %(limit)s."),
+    "minItems": _("Choose at least %(limit)s."),
+    "maxItems": _("Choose at most %(limit)s."),
+    "additionalProperties": _("Unknown field."),
+}
+
+
+def issue_from_jsonschema(err: Any, prefix: str = "form") -> FieldIssue:
+    """A jsonschema ValidationError as a bilingual FieldIssue naming the field (``form.area``); a
+    missing required property names the property itself, not the object that lacks it."""
+    path = [str(p) for p in err.absolute_path]
+    limit = err.validator_value
+    if err.validator == "required" and isinstance(err.instance, dict):
+        missing = next((p for p in limit if p not in err.instance and repr(p) in err.message), None)
+        if missing is not None:
+            path.append(str(missing))
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set((err.schema or {}).get("properties", {}))
+        extra = next((p for p in err.instance if p not in allowed), None)
+        if extra is not None:
+            path.append(str(extra))
+    field = ".".join([prefix, *path]) if path else prefix
+    if err.validator == "type":
+        kinds = limit if isinstance(limit, list) else [limit]
+        message = _SCHEMA_TYPES.get(str(kinds[0]))
+        if message is not None:
+            return FieldIssue(field=field, code="schema_type", message=message)
+    message = _SCHEMA_MESSAGES.get(err.validator)
+    if message is None:  # a rarer keyword: jsonschema's own (English) sentence, still naming the field
+        return FieldIssue(field=field, code=f"schema_{err.validator}", message=_("%(problem)s"),
+                          params={"problem": err.message})
+    if isinstance(limit, list):
+        limit = ", ".join(str(v) for v in limit)
+    return FieldIssue(field=field, code=f"schema_{err.validator}", message=message, params={"limit": limit})
