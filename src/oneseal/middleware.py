@@ -28,12 +28,26 @@ class SiteLanguageMiddleware:
         return response
 
 
-class StripNulFromQueryMiddleware:
-    """Drop NUL characters from query-string parameters before they reach a query.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-    PostgreSQL cannot compare text containing NUL, and a NUL is never meaningful in a search box or a
-    filter, so `?q=a%00b` searches for "ab" instead of failing deep inside a query. Request bodies are
-    not rewritten: a NUL in a JSON body is refused by the API (422, field "input").
+
+def _without_nul(data):
+    from django.http import QueryDict
+
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    return clean
+
+
+class StripNulFromQueryMiddleware:
+    """Drop NUL characters from query-string parameters and from submitted form fields.
+
+    PostgreSQL cannot store or compare text containing NUL, and a NUL is never meaningful in a search
+    box, a reason or a name, so `?q=a%00b` searches for "ab" and a form field "a\\0b" is read as "ab"
+    instead of failing deep inside a query. Uploaded files are not touched. A NUL in a JSON body is
+    refused by the API (422, field "input").
     """
 
     def __init__(self, get_response):
@@ -42,11 +56,9 @@ class StripNulFromQueryMiddleware:
     def __call__(self, request):
         raw = request.META.get("QUERY_STRING", "")
         if "%00" in raw or "\x00" in raw:
-            from django.http import QueryDict
-
-            clean = QueryDict(mutable=True)
-            for key, values in request.GET.lists():
-                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
-            clean._mutable = False
-            request.GET = clean
+            request.GET = _without_nul(request.GET)
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+            form = request.POST  # parsed once here; Django keeps it (and the files) for the view
+            if any("\x00" in key or any("\x00" in v for v in values) for key, values in form.lists()):
+                request.POST = _without_nul(form)
         return self.get_response(request)
