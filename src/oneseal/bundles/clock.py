@@ -63,3 +63,10 @@ def format_minutes(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def case_elapsed_minutes(case, end: dt.datetime | None = None) -> int:
+    """A child case's working time from its submission to its result (or now), in its hall's hours."""
+    hours = case.hall.office_hours() if case.hall_id else workcal.DEFAULT_OFFICE_HOURS
+    until = end or timezone.now()
+    return workcal.working_time_between(case.submitted_at, max(until, case.submitted_at), hours).minutes
