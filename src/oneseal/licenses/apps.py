@@ -6,3 +6,14 @@ class LicensesConfig(AppConfig):
     name = "oneseal.licenses"
     label = "licenses"
     verbose_name = _("Electronic licences")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()
+
+        from oneseal.cases.forms import register_material_offers
+
+        from .offers import licence_offers
+
+        register_material_offers(licence_offers)
