@@ -51,6 +51,16 @@ def test_commands_bind_loopback_with_two_workers_and_run_the_db_worker():
     assert serve.worker_command()[1:4] == ["-m", "oneseal", "db_worker"]
 
 
+def test_the_access_log_leaves_out_query_strings_which_may_carry_id_numbers():
+    web = serve.web_command("127.0.0.1", 8123)
+    log_format = web[web.index("--access-logformat") + 1]
+    assert "%(U)s" in log_format and "%(r)s" not in log_format and "%(q)s" not in log_format
+
+
+def test_the_events_worker_loops_on_the_outbox():
+    assert serve.events_command()[1:] == ["-m", "oneseal", "events", "dispatch", "--loop", "--every", "1"]
+
+
 def test_the_scheduler_command_queues_the_cases_timed_work():
     assert serve.scheduler_command(60)[1:] == ["-m", "oneseal", "cases", "scheduler", "--every", "60"]
     assert serve.scheduler_command(0.5)[-1] == "0.5"

@@ -18,9 +18,15 @@ from collections.abc import Callable
 STOP_GRACE_SECONDS = 10.0
 
 
+# The access log names the path without its query string: `GET /api/v1/track?number=…&id=…` carries
+# an ID number, and IDs never go to a log.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
 def web_command(host: str, port: int, workers: int = 2) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "oneseal.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--access-logfile", "-", "--no-control-socket"]
+            "--workers", str(workers), "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+            "--no-control-socket"]
 
 
 def worker_command() -> list[str]:
