@@ -1,25 +1,43 @@
-"""Licence signatures: sign and verify per second for Ed25519 and SM2-with-SM3 through
-`oneseal.kernel.signer`, beside same-run references (SHA-256 of the same payload, cryptography's raw
-Ed25519 and GmSSL's raw SM2 over a ready digest, both without our wrapper).
+"""Licence signatures and the public verification API.
 
-    .venv/bin/python benchmarks/licences.py [--ops 3000] [--rounds 3]
+    .venv/bin/python benchmarks/licences.py [--ops 3000] [--rounds 3] [--licences 40] [--rate 200]
+        [--duration 20] [--warmup 3] [--workers 4] [--db postgres|sqlite] [--no-api]
 
-Each figure is the best of `--rounds` timed loops of `--ops` calls on one core (the best, as timeit
-reports, because the other cores' load only ever slows a loop down). The payload is a licence record
-as the licences app signs it: canonical JSON of about 600 bytes with Chinese text. The last line
-printed is one JSON object with the figures.
+1. Sign and verify per second for Ed25519 and SM2-with-SM3 through `oneseal.kernel.signer`, beside
+   same-run references (SHA-256 of the same payload; cryptography's raw Ed25519 and GmSSL's raw SM2
+   over a ready digest, without our wrapper). Each figure is the best of `--rounds` timed loops of
+   `--ops` calls on one core (the best, as timeit reports: the other cores' load only ever slows a
+   loop down). The payload is a licence record as the licences app signs it: canonical JSON of about
+   600 bytes with Chinese text.
+2. `GET /api/v1/licences/{number}/verify` over HTTP: a fresh database (PostgreSQL: BENCH_PG_URL or a
+   private cluster via benchmarks/_pg.py; or SQLite with `--db sqlite`) gets `--licences` licences
+   per algorithm issued through `licenses.services.issue_licence` (number, signature, QR payload,
+   sealed PDF, audit, event: the real command); gunicorn serves the project on 127.0.0.1 and an
+   open-loop client (track.py's) sends `--rate` requests per second for `--duration` seconds to the
+   verification of random Ed25519 licences, then of SM2 ones, after the same load on a tiny endpoint
+   of the same server (`/api/v1/_bench/ping`, mounted only in this benchmark's server) as the
+   reference. Latency runs from each request's scheduled start to the end of the answer.
+
+Traffic goes to 127.0.0.1 only and stops by itself. The last line printed is one JSON object with
+the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import hashlib
 import json
 import os
 import platform
+import random
+import signal
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +45,8 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
 
 GOAL_SIGN_VERIFY_MS = 1.0  # ARCHITECTURE.md: a compiled SM2 library, well under 1 ms per sign and verify
+GOAL_VERIFY_P99_MS = 25.0  # the same bar as the public tracking lookup (track.py)
+PING = "/api/v1/_bench/ping"
 
 
 def licence_payload() -> bytes:
@@ -104,15 +124,272 @@ def measure_signatures(ops: int, rounds: int) -> dict[str, float | int | None]:
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# The verification API. The server process: gunicorn imports `licences:application` (PEP 562).
+# --------------------------------------------------------------------------------------------------
+
+def _bench_application():
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    from ninja import Router
+
+    from oneseal.api import api
+
+    ping = Router(tags=["benchmark"])
+
+    @ping.get("/ping", auth=None, include_in_schema=False)
+    def _ping(request):
+        return {"ok": True}
+
+    api.add_router("/_bench", ping)
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def __getattr__(name: str):
+    if name == "application":
+        app = _bench_application()
+        globals()["application"] = app
+        return app
+    raise AttributeError(name)
+
+
+def load(per_algorithm: int, sample_path: str) -> dict:
+    """Migrate, then one issuing department, one licence type and `per_algorithm` licences per
+    algorithm issued through the licences app's own command."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from oneseal.cases.models import Applicant
+    from oneseal.catalog import models as cm
+    from oneseal.kernel import signer
+    from oneseal.licenses import services
+    from oneseal.licenses.models import LicenceType
+    from track import _citizen_id, _credit_code
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    with transaction.atomic():
+        city = cm.Region.objects.create(code="420683", name="枣阳市", name_en="Zaoyang", level=cm.RegionLevel.CITY)
+        bureau = cm.Department.objects.create(code="SPJ", name="枣阳市行政审批局", kind=cm.DepartmentKind.BUREAU,
+                                              region=city)
+        licence_type = LicenceType.objects.create(
+            code="SPJY", name="食品经营许可证", name_en="Food business licence", issuing_department=bureau,
+            validity_days=5 * 365, fields=[{"name": "shop_name", "label": "经营者名称", "source": "applicant.name"},
+                                           {"name": "id_number", "label": "统一社会信用代码",
+                                            "source": "applicant.id_number"}])
+        holders = [Applicant.objects.create(kind="organisation", name=f"枣阳市第{n}号老张面馆有限公司",
+                                            id_number=_credit_code(n), legal_representative="张建国")
+                   if n % 2 else Applicant.objects.create(kind="person", name=f"张三{n}", id_number=_citizen_id(n))
+                   for n in range(per_algorithm)]
+    t1 = time.perf_counter()
+    numbers: dict[str, list[str]] = {}
+    issue_s: dict[str, float] = {}
+    start_day = services.local_today() - dt.timedelta(days=30)
+    for algorithm in signer.available_algorithms():
+        settings.ONESEAL_SIGNING_ALGORITHM = algorithm
+        started = time.perf_counter()
+        numbers[algorithm] = [
+            services.issue_licence(actor=None, licence_type=licence_type, holder=holder, issuer=bureau,
+                                   data={"shop_name": holder.name, "address": "湖北省枣阳市北城街道人民路 88 号",
+                                         "business_scope": "热食类食品制售；冷食类食品制售"},
+                                   valid_from=start_day).number
+            for holder in holders]
+        issue_s[algorithm] = time.perf_counter() - started
+    Path(sample_path).write_text(json.dumps(numbers))
+    return {"licences": {a: len(n) for a, n in numbers.items()}, "setup_s": round(t1 - t0, 1),
+            "issue_per_s": {a: round(len(numbers[a]) / issue_s[a], 1) for a in numbers}}
+
+
+def _env(var: str, database_url: str | None) -> dict[str, str]:
+    env = {**os.environ, "ONESEAL_VAR": var, "DEBUG": "0", "LOG_LEVEL": "ERROR",
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "oneseal.settings",
+           "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@contextlib.contextmanager
+def _database(kind: str) -> Iterator[tuple[str | None, str]]:
+    """(DATABASE_URL or None for SQLite under ONESEAL_VAR, a label)."""
+    if kind == "sqlite":
+        yield None, "SQLite"
+        return
+    from _pg import fresh_database, private_cluster
+
+    with contextlib.ExitStack() as stack:
+        server = os.environ.get("BENCH_PG_URL") or stack.enter_context(private_cluster())
+        yield stack.enter_context(fresh_database(server, f"oneseal_bench_licences_{os.getpid()}")), "PostgreSQL"
+
+
+@contextlib.contextmanager
+def _gunicorn(env: dict[str, str], workers: int) -> Iterator[int]:
+    from track import _free_port, _request
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "benchmarks"), "-b", f"127.0.0.1:{port}", "-w",
+         str(workers), "--backlog", "2048", "--log-level", "warning", "--timeout", "30", "licences:application"],
+        env=env, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if asyncio.run(_request(port, PING, 2))[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("gunicorn did not come up")
+            time.sleep(0.3)
+        yield port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _verify_path(number: str) -> str:
+    return f"/api/v1/licences/{number}/verify"
+
+
+def _first_answer(port: int, number: str) -> tuple[int, dict | None]:
+    from track import _request
+
+    status, data = asyncio.run(_request(port, _verify_path(number), 5))
+    try:
+        return status, json.loads(data.split(b"\r\n\r\n", 1)[1])
+    except (IndexError, ValueError):
+        return status, None
+
+
+def measure_api(args: argparse.Namespace) -> dict:
+    from track import open_loop
+
+    with tempfile.TemporaryDirectory(prefix="oneseal-bench-") as var, _database(args.db) as (url, label):
+        env = _env(var, url)
+        sample_path = os.path.join(var, "sample.json")
+        print(f"\nissuing {args.licences} licences per algorithm through the licences app ({label}) …", flush=True)
+        done = subprocess.run([sys.executable, __file__, "--load", "--licences", str(args.licences), "--sample",
+                               sample_path], env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+        if done.returncode != 0:
+            raise RuntimeError(f"loader failed: {done.stderr.strip()[-3000:]}")
+        loaded = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"loaded: {loaded}", flush=True)
+        numbers: dict[str, list[str]] = json.loads(Path(sample_path).read_text())
+        rng = random.Random(7)
+        count = int(args.rate * args.duration)
+        warm = max(1, int(args.rate * args.warmup))
+        results: dict[str, dict] = {}
+        with _gunicorn(env, args.workers) as port:
+            verdicts = {}
+            for algorithm, sample in numbers.items():
+                status, body = _first_answer(port, sample[0])
+                verdicts[algorithm] = (status, body)
+                if status != 200 or not body or body.get("verdict") != "valid":
+                    return {"db": label, "loaded": loaded, "api_missing": True,
+                            "first_answer": {a: [s, b] for a, (s, b) in verdicts.items()}}
+            print("first answers: " + ", ".join(f"{a} {b['number']} {b['verdict']}" for a, (_s, b) in verdicts.items()),
+                  flush=True)
+            asyncio.run(open_loop(port, [(PING, 200)] * warm, args.rate))
+            for sample in numbers.values():
+                asyncio.run(open_loop(port, [(_verify_path(rng.choice(sample)), 200) for _ in range(warm)],
+                                      args.rate))
+            load_before = os.getloadavg()[0]
+            results["reference"] = asyncio.run(open_loop(port, [(PING, 200)] * count, args.rate))
+            for algorithm, sample in numbers.items():
+                results[algorithm] = asyncio.run(open_loop(
+                    port, [(_verify_path(rng.choice(sample)), 200) for _ in range(count)], args.rate))
+            load_after = os.getloadavg()[0]
+    return {"db": label, "loaded": loaded, "api_missing": False, **results,
+            "loadavg": [round(load_before, 2), round(load_after, 2)]}
+
+
+def api_figures(args: argparse.Namespace) -> dict:
+    """Run the API phase and print its table; the figures for the JSON line."""
+    from _pg import PostgresUnavailable
+
+    empty = {"verify_api_p50_ms": None, "verify_api_p99_ms": None, "reference_p50_ms": None,
+             "reference_p99_ms": None}
+    try:
+        result = measure_api(args)
+    except PostgresUnavailable as error:
+        print(f"\n!! PostgreSQL NOT AVAILABLE, verify API not measured ({error}); try --db sqlite\n")
+        return {**empty, "verify_api": "not measured: PostgreSQL unavailable", "postgres_error": str(error)}
+    if result["api_missing"]:
+        print(f"\n!! GET /api/v1/licences/{{number}}/verify does not answer 200 with verdict 'valid' yet: "
+              f"{result['first_answer']}; verify API not measured\n")
+        return {**empty, "verify_api": "missing", "first_answer": result["first_answer"], "db": result["db"],
+                "issue_per_s": result["loaded"]["issue_per_s"]}
+    ref, ed = result["reference"], result["ed25519"]
+    sm2 = result.get("sm2-sm3")
+    print(f"\nGET /api/v1/licences/{{number}}/verify over HTTP, gunicorn {args.workers} sync worker(s) on "
+          f"127.0.0.1, {result['db']}, open loop at {args.rate:.0f} req/s for {args.duration:.0f} s per row, one "
+          f"connection per request; latency from each request's scheduled start\n")
+    print(f"{'endpoint':<34}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'errors':>8}{'rate':>8}{'lag':>9}")
+    rows = [("verify, Ed25519 licences", ed), ("verify, SM2 licences", sm2), ("GET /api/v1/_bench/ping (ref.)", ref)]
+    for label, row in rows:
+        if row is None:
+            continue
+        print(f"{label:<34}{row['p50_ms']:>7.1f}ms{row['p90_ms']:>7.1f}ms{row['p99_ms']:>7.1f}ms"
+              f"{row['max_ms']:>7.0f}ms{row['errors']:>8}{row['achieved_rate']:>8.0f}{row['max_send_lag_ms']:>7.1f}ms")
+    print(f"\nload average before/after the measured phases: {result['loadavg']}; licences issued through the "
+          f"service per second: {result['loaded']['issue_per_s']}\n")
+    worst_p99 = max(row["p99_ms"] for row in (ed, sm2) if row is not None)
+    return {
+        "verify_api": "measured", "db": result["db"], "rate": args.rate, "duration_s": args.duration,
+        "workers": args.workers, "licences_per_algorithm": args.licences,
+        "issue_per_s": result["loaded"]["issue_per_s"],
+        "verify_api_p50_ms": ed["p50_ms"], "verify_api_p99_ms": ed["p99_ms"], "verify_api_errors": ed["errors"],
+        "verify_api_sm2_p50_ms": sm2["p50_ms"] if sm2 else None,
+        "verify_api_sm2_p99_ms": sm2["p99_ms"] if sm2 else None,
+        "verify_api_sm2_errors": sm2["errors"] if sm2 else None,
+        "reference_endpoint": PING, "reference_p50_ms": ref["p50_ms"], "reference_p99_ms": ref["p99_ms"],
+        "reference_errors": ref["errors"], "achieved_rate": ed["achieved_rate"],
+        "goal_verify_p99_ms": GOAL_VERIFY_P99_MS,
+        "verify_api_ok": worst_p99 <= GOAL_VERIFY_P99_MS and ed["errors"] == 0 and (sm2 or {}).get("errors", 0) == 0,
+        "api_loadavg": result["loadavg"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ops", type=int, default=3000, help="calls per timed loop (default 3000)")
     parser.add_argument("--rounds", type=int, default=3, help="timed loops per figure; the best counts (3)")
+    parser.add_argument("--licences", type=int, default=40, help="licences issued per algorithm (default 40)")
+    parser.add_argument("--rate", type=float, default=200.0, help="verify requests per second (default 200)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per measured phase (default 20)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of untimed load per endpoint first (3)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres",
+                        help="database of the API phase (default postgres: BENCH_PG_URL or a private cluster)")
+    parser.add_argument("--no-api", dest="api", action="store_false", help="sign/verify figures only")
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sample", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load:
+        import django
+
+        django.setup()
+        print(json.dumps(load(args.licences, args.sample)))
+        return
 
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     figures = measure_signatures(args.ops, args.rounds)
+    api = api_figures(args) if args.api else {"verify_api": "not measured (--no-api)"}
     slowest_ms = max((1000 / figures[name] for name in ("ed25519_sign_per_s", "ed25519_verify_per_s",
                                                          "sm2_sign_per_s", "sm2_verify_per_s")
                       if figures.get(name)), default=None)
@@ -121,7 +398,8 @@ def main() -> None:
         "slowest_sign_or_verify_ms": round(slowest_ms, 3) if slowest_ms else None,
         "goal_sign_verify_ms": GOAL_SIGN_VERIFY_MS,
         "ok": slowest_ms is not None and slowest_ms < GOAL_SIGN_VERIFY_MS and figures.get("sm2_verify_per_s")
-        is not None,
+        is not None and api.get("verify_api_ok", True) is not False,
+        **api,
         "loadavg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "python": platform.python_version(), "elapsed_s": round(time.perf_counter() - started, 1),
     }
