@@ -28,6 +28,7 @@ from oneseal.kernel.errors import DomainError, PermissionDeniedError
 from oneseal.kernel.schemas import ErrorOut
 
 from . import clock, selectors, services
+from .forms import material_offers
 from .models import Applicant, ApplicantKind, Case, CaseStatus, Channel, DeliveryMethod
 from .notices.data import mask_id
 from .services import MaterialUpload
@@ -337,6 +338,32 @@ class SubmitForm(Schema):
     phone: str = Field("", max_length=40)
     material: list[str] = Field([], description="with `file`: the material of each file, in the same order "
                                                 "(the alternative to parts named `material:<name>`)")
+    use_licence: list[str] = Field([], description="once-only (免提交): materials to take from the applicant's "
+                                                   "electronic licences instead of a file (see "
+                                                   "`GET /licences/offers?item=`)")
+
+
+def _reused(applicant: Applicant, item: ServiceItem, names: list[str], uploads: list[MaterialUpload]) -> list:
+    """The materials the applicant takes from documents they already hold (their electronic licences),
+    offered by the apps registered with `forms.register_material_offers`."""
+    if not names:
+        return []
+    version = item.versions.order_by("-number").first()
+    offers = material_offers(applicant, version.snapshot if version else {})
+    uploaded = {u.material for u in uploads}
+    reused = []
+    for index, name in enumerate(names):
+        offer = offers.get(name.strip())
+        if offer is None:
+            raise InvalidInput("no_licence_for_material",
+                               _("You hold no valid electronic licence that can stand in for “%(name)s”."),
+                               field=f"use_licence.{index}", name=name)
+        if offer.material in uploaded:
+            raise InvalidInput("material_given_twice",
+                               _("“%(name)s” is both uploaded and taken from a licence: choose one."),
+                               field=f"use_licence.{index}", name=name)
+        reused.append(services.ReusedMaterial(material=offer.material, file=offer.file, source=offer.source))
+    return reused
 
 
 def _uploads(request: HttpRequest, files: list[UploadedFile] | None, names: list[str]) -> list[MaterialUpload]:
@@ -425,8 +452,10 @@ def submit(request: HttpRequest, fields: Form[SubmitForm], file: File[list[Uploa
         form_data = _form_data(fields.form)
         uploads = _uploads(request, file, fields.material)
         applicant = _applicant_for(request.user, fields.channel, fields)
+        reused = _reused(applicant, item, fields.use_licence, uploads)
         case = services.submit_case(actor=request.user, item=item, applicant=applicant, channel=fields.channel,
-                                    form_data=form_data, materials=uploads, hall=hall, idempotency_key=key)
+                                    form_data=form_data, materials=[*uploads, *reused], hall=hall,
+                                    idempotency_key=key)
     return _detail(_reload(case))
 
 

@@ -8,15 +8,56 @@ an object whose properties are strings, numbers, integers or booleans, with `enu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.kernel.uploads import StoredFile
+
 from .models import ApplicantKind, DeliveryMethod
 
 FORM_PREFIX = "f_"  # the schema's properties, so they never collide with our own fields
 MATERIAL_PREFIX = "m_"  # one file input per listed material, by its position in the list
+REUSE_PREFIX = "u_"  # "use the offered document instead of an upload", by the material's position
+
+
+# -- documents offered instead of an upload (免提交) -------------------------------------------------
+
+@dataclass(frozen=True)
+class MaterialOffer:
+    """A stored document another app offers in place of an upload, e.g. the applicant's electronic
+    licence (免提交). `source` is what `CaseMaterial.source` records (``licence:<number>``)."""
+
+    material: str
+    source: str
+    label: str
+    preview_url: str
+    file: StoredFile
+
+
+OfferProvider = Callable[[Any, dict], list[MaterialOffer]]
+_offer_providers: list[OfferProvider] = []
+
+
+def register_material_offers(provider: OfferProvider) -> None:
+    """Apps that can stand in for materials register here in their ready() (the licences app does);
+    cases never import them (dependencies point one way: kernel ← catalog ← cases ← licences)."""
+    if provider not in _offer_providers:
+        _offer_providers.append(provider)
+
+
+def material_offers(applicant, snapshot: dict) -> dict[str, MaterialOffer]:
+    """{material name: offer} for the applicant and the item version's materials (first provider wins)."""
+    if applicant is None:
+        return {}
+    offers: dict[str, MaterialOffer] = {}
+    for provider in _offer_providers:
+        for offer in provider(applicant, snapshot):
+            offers.setdefault(offer.material, offer)
+    return offers
 
 
 def schema_field(name: str, spec: dict[str, Any], required: bool) -> forms.Field:
@@ -57,9 +98,11 @@ class ApplicationForm(forms.Form):
 
     APPLICANT_FIELDS = ("kind", "name", "id_number", "legal_representative", "phone")
 
-    def __init__(self, *args, snapshot: dict, ask_applicant: bool, **kwargs):
+    def __init__(self, *args, snapshot: dict, ask_applicant: bool, offers: dict[str, MaterialOffer] | None = None,
+                 **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.snapshot = snapshot
+        self.offers = offers or {}
         self.ask_applicant = ask_applicant
         if not ask_applicant:
             for name in self.APPLICANT_FIELDS:
@@ -82,6 +125,37 @@ class ApplicationForm(forms.Form):
                 else "",
             )
             self.fields[MATERIAL_PREFIX + str(index)].material = material
+            offer = self.offers.get(material["name"])
+            if offer is not None:
+                # Offered instead of an upload, ticked by default; unticking it declines the offer.
+                self.fields[MATERIAL_PREFIX + str(index)].required = False
+                self.fields[REUSE_PREFIX + str(index)] = forms.BooleanField(
+                    label=_("Use my electronic licence %(label)s instead of uploading") % {"label": offer.label},
+                    required=False, initial=True)
+                self.fields[REUSE_PREFIX + str(index)].offer = offer
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, material in enumerate(self.materials):
+            reuse, upload = REUSE_PREFIX + str(index), MATERIAL_PREFIX + str(index)
+            if reuse not in self.fields:
+                continue
+            if cleaned.get(reuse) and cleaned.get(upload):
+                self.add_error(upload, _("You chose to use your electronic licence for this material: untick it "
+                                         "to upload a file instead."))
+            elif material.get("required") and not material.get("licence_replaceable") \
+                    and not cleaned.get(reuse) and not cleaned.get(upload):
+                self.add_error(upload, _("Upload this material or use your electronic licence."))
+        return cleaned
+
+    def reuse_field(self, index: int):
+        name = REUSE_PREFIX + str(index)
+        return self[name] if name in self.fields else None
+
+    def reused(self) -> list[MaterialOffer]:
+        """The offers the applicant kept (ticked), in list order."""
+        return [self.fields[REUSE_PREFIX + str(i)].offer for i in range(len(self.materials))
+                if REUSE_PREFIX + str(i) in self.fields and self.cleaned_data.get(REUSE_PREFIX + str(i))]
 
     def applicant_fields(self):
         return [self[name] for name in self.APPLICANT_FIELDS if name in self.fields]
@@ -91,6 +165,14 @@ class ApplicationForm(forms.Form):
 
     def material_fields(self):
         return [self[MATERIAL_PREFIX + str(i)] for i in range(len(self.materials))]
+
+    def material_rows(self):
+        """(file field, offer checkbox or None, offer or None) per listed material, for the page."""
+        out = []
+        for i, material in enumerate(self.materials):
+            reuse = self.reuse_field(i)
+            out.append((self[MATERIAL_PREFIX + str(i)], reuse, self.offers.get(material["name"]) if reuse else None))
+        return out
 
     def form_data(self) -> dict[str, Any]:
         """The application form as the schema expects it; empty optional values left out."""

@@ -158,8 +158,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(gettext("No service item in force with this code."))
     own = getattr(request.user, "applicant", None) if not is_clerk else None
     ask_applicant = is_clerk or own is None
+    # Once-only (免提交): documents the applicant already holds (their electronic licences) are
+    # offered instead of an upload; the applicant may untick an offer and upload instead.
+    offers = forms.material_offers(own, version.snapshot) if own is not None else {}
     form = ApplicationForm(request.POST or None, request.FILES or None, snapshot=version.snapshot,
-                           ask_applicant=ask_applicant)
+                           ask_applicant=ask_applicant, offers=offers)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -178,7 +181,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 def _submit_application(request, form: ApplicationForm, item, own, is_clerk: bool) -> Case | None:
     uploads = form.uploads()
-    names = [name for name, _f in uploads]
+    reused = form.reused()
+    names = [name for name, _f in uploads] + [offer.material for offer in reused]
     try:
         applicant = own
         if applicant is None:
@@ -192,8 +196,10 @@ def _submit_application(request, form: ApplicationForm, item, own, is_clerk: boo
             actor=request.user, item=item, applicant=applicant,
             channel=Channel.WINDOW if is_clerk else Channel.ONLINE,
             form_data=form.form_data(), hall=profile.hall if is_clerk and profile else None,
-            materials=[services.MaterialUpload(material=name, stream=f, filename=f.name, size=f.size)
-                       for name, f in uploads],
+            materials=[*(services.MaterialUpload(material=name, stream=f, filename=f.name, size=f.size)
+                         for name, f in uploads),
+                       *(services.ReusedMaterial(material=offer.material, file=offer.file, source=offer.source)
+                         for offer in reused)],
         )
     except DomainError as error:
         for field, texts in _errors_of(error).items():
