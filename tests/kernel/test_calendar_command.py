@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from oneseal.kernel import workcal
 from oneseal.kernel.calendar_models import CalendarDay, CalendarYear
@@ -16,9 +17,10 @@ pytestmark = pytest.mark.django_db
 EXAMPLE_2027 = Path(workcal.__file__).parent / "data" / "holiday-schedule-2027.example.csv"
 
 
-def run(*args: str) -> str:
+def run(*args: str, language: str = "en") -> str:
     out = StringIO()
-    call_command("calendar", *args, stdout=out)
+    with translation.override(language):
+        call_command("calendar", *args, stdout=out)
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ replaced, never recovered.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from oneseal.accounts import tokens
 from oneseal.accounts.models import ApiToken
@@ -33,23 +34,25 @@ class Command(BaseCommand):
     def _create(self, *, username: str, name: str, **_options):
         user = tokens.get_user_by_username(username)
         if user is None:
-            raise CommandError(f"no user named {username!r}")
+            raise CommandError(_("no user named %(username)s") % {"username": repr(username)})
         issued = tokens.create_token(actor="oneseal token", user=user, name=name)
-        self.stderr.write(f"token #{issued.token.pk} for {username} ({issued.token.prefix}…): "
-                          "shown once, store it now")
+        self.stderr.write(_("token #%(id)s for %(username)s (%(prefix)s…): shown once, store it now") % {
+            "id": issued.token.pk, "username": username, "prefix": issued.token.prefix})
         self.stdout.write(issued.clear)
 
     def _revoke(self, *, id: int, **_options):
         token = tokens.revoke_token(actor="oneseal token", token_id=id)
-        self.stdout.write(self.style.SUCCESS(f"token #{token.pk} ({token.prefix}…) revoked at "
-                                             f"{token.revoked_at.isoformat()}"))
+        self.stdout.write(self.style.SUCCESS(_("token #%(id)s (%(prefix)s…) revoked at %(at)s") % {
+            "id": token.pk, "prefix": token.prefix, "at": token.revoked_at.isoformat()}))
 
     def _list(self, *, username: str | None = None, **_options):
         qs = ApiToken.objects.select_related("user").order_by("id")
         if username:
             qs = qs.filter(user__username=username)
         for token in qs:
-            state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "active"
-            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+            state = (_("revoked %(at)s") % {"at": f"{token.revoked_at:%Y-%m-%d %H:%M}"} if token.revoked_at
+                     else _("active"))
+            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else _("never")
             self.stdout.write(f"#{token.pk}\t{token.prefix}…\t{token.user.get_username()}\t{token.name or '-'}\t"
-                              f"created {token.created_at:%Y-%m-%d %H:%M}\tlast used {used}\t{state}")
+                              + _("created %(created)s\tlast used %(used)s\t%(state)s") % {
+                                  "created": f"{token.created_at:%Y-%m-%d %H:%M}", "used": used, "state": state})

@@ -14,15 +14,16 @@ import getpass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oneseal.kernel import calendar_services, workcal
 from oneseal.kernel.errors import DomainError, ValidationFailed, bilingual
 
 SOURCE_LABELS = {
-    workcal.YearSource.SCHEDULE: "imported State Council schedule",
-    workcal.YearSource.CHINESE_CALENDAR: "chinese-calendar",
-    workcal.YearSource.FALLBACK: "none: Monday-to-Friday fallback, results are PROVISIONAL",
+    workcal.YearSource.SCHEDULE: gettext_lazy("imported State Council schedule"),
+    workcal.YearSource.CHINESE_CALENDAR: gettext_lazy("chinese-calendar"),
+    workcal.YearSource.FALLBACK: gettext_lazy("none: Monday-to-Friday fallback, results are PROVISIONAL"),
 }
 
 
@@ -30,7 +31,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"“{value}” is not a date in the form YYYY-MM-DD") from None
+        raise CommandError(_("“%(value)s” is not a date in the form YYYY-MM-DD") % {"value": value}) from None
 
 
 def _actor() -> str:
@@ -45,7 +46,7 @@ def _explain(exc: DomainError) -> str:
         lines = [bilingual(exc.message)["en"]]
         for issue in exc.issues:
             text = bilingual(issue.message, **issue.params)
-            where = f"line {issue.row}" if issue.row is not None else issue.field
+            where = _("line %(row)s") % {"row": issue.row} if issue.row is not None else issue.field
             lines.append(f"  {where}: {_both(text)}")
         return "\n".join(lines)
     return _both(bilingual(exc.message, **exc.params))
@@ -72,7 +73,6 @@ class Command(BaseCommand):
             sub.add_argument("name", nargs="?", default="")
 
     def handle(self, *args: Any, verb: str, **options: Any) -> None:
-        translation.activate("en")
         try:
             if verb == "import":
                 self._import(options["file"], options.get("year"))
@@ -87,17 +87,20 @@ class Command(BaseCommand):
         schedule = calendar_services.read_schedule_file(path, year=year)
         calendar_services.import_schedule(actor=_actor(), schedule=schedule, source_name=str(path))
         self.stdout.write(self.style.SUCCESS(
-            f"imported the {schedule.year} schedule: {schedule.holidays} holidays, "
-            f"{schedule.workdays} adjusted working days; {schedule.year} is no longer provisional"))
+            _("imported the %(year)s schedule: %(holidays)s holidays, %(workdays)s adjusted working days; "
+              "%(year)s is no longer provisional") % {"year": schedule.year, "holidays": schedule.holidays,
+                                                      "workdays": schedule.workdays}))
 
     def _local(self, kind: str, action: str, day: dt.date, name: str) -> None:
         if action == "remove":
             removed = calendar_services.remove_local_day(actor=_actor(), day=day)
-            self.stdout.write(f"removed the local override on {day}" if removed
-                              else f"no local override on {day}")
+            self.stdout.write((_("removed the local override on %(day)s") if removed
+                               else _("no local override on %(day)s")) % {"day": day})
             return
         calendar_services.set_local_day(actor=_actor(), day=day, working=kind == "workday", name=name)
-        self.stdout.write(self.style.SUCCESS(f"{day} is now a local {kind}: {name}"))
+        message = (_("%(day)s is now a local working day: %(name)s") if kind == "workday"
+                   else _("%(day)s is now a local holiday: %(name)s"))
+        self.stdout.write(self.style.SUCCESS(message % {"day": day, "name": name}))
 
     def _show(self, year: int) -> None:
         calendar = workcal.build_calendar_from_db()
@@ -106,9 +109,10 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(_explain(exc)) from exc
         self.stdout.write(f"{year}: {SOURCE_LABELS[summary.source]}")
-        self.stdout.write(f"working days: {summary.working_days}, rest days: {summary.non_working_days}")
+        self.stdout.write(_("working days: %(working)s, rest days: %(rest)s") % {
+            "working": summary.working_days, "rest": summary.non_working_days})
         if summary.special_days:
-            self.stdout.write("days that differ from Monday-to-Friday, and local overrides:")
+            self.stdout.write(_("days that differ from Monday-to-Friday, and local overrides:"))
         for day in summary.special_days:
-            kind = "workday" if day.working else "holiday"
+            kind = _("workday") if day.working else _("holiday")
             self.stdout.write(f"  {day.day:%Y-%m-%d %a}  {kind:<8} {day.name}  [{day.source}]")
