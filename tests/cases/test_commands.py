@@ -13,8 +13,11 @@ from django.utils import translation
 
 from oneseal.cases.models import CaseStatus
 from oneseal.cases.tasks import deem_overdue_acceptances_task, run_scheduler
+from oneseal.kernel import periodic
 from tests.cases.conftest import at
 from tests.cases.test_services import submit
+
+OURS = [deem_overdue_acceptances_task]
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +66,7 @@ def test_the_task_runs_the_service_and_returns_the_count(stale):
 
 def test_the_scheduler_queues_the_task_each_round(stale, caplog):
     with caplog.at_level(logging.INFO, logger="oneseal.cases.tasks"):
-        report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=3)
+        report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=3, tasks=OURS)
     assert (report.rounds, report.enqueued, report.skipped) == (3, 3, 0)
     assert report.last.return_value == 0  # the first round did the work
     for case in stale:
@@ -74,7 +77,7 @@ def test_the_scheduler_queues_the_task_each_round(stale, caplog):
 
 def test_the_scheduler_skips_a_round_while_the_previous_run_waits(world, settings):
     settings.TASKS = DUMMY  # nothing ever runs: the first result stays queued
-    report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=4)
+    report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=4, tasks=OURS)
     assert (report.enqueued, report.skipped) == (1, 3)
 
 
@@ -86,11 +89,11 @@ def test_the_scheduler_logs_and_survives_a_failure_to_queue(world, monkeypatch):
         raise RuntimeError("database is locked")
 
     class Broken:
+        name = "broken"
         enqueue = staticmethod(broken)
 
-    monkeypatch.setattr("oneseal.cases.tasks.deem_overdue_acceptances_task", Broken)
-    report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=2)
-    assert (report.failed, report.enqueued, len(calls)) == (2, 0, 2)
+    report = run_scheduler(every=0.01, stop=threading.Event(), max_rounds=2, tasks=[Broken, *OURS])
+    assert (report.failed, report.enqueued, len(calls)) == (2, 2, 2)  # the other task still ran
 
 
 def test_the_scheduler_stops_when_its_event_is_set(world):
@@ -103,7 +106,9 @@ def test_the_scheduler_stops_when_its_event_is_set(world):
 
 def test_the_scheduler_command_runs_a_bounded_number_of_rounds(stale):
     out = run("scheduler", "--every", "1", "--rounds", "1")
-    assert "1 round(s): 1 queued, 0 skipped, 0 failed" in out, out
+    count = len(periodic.registered())
+    assert deem_overdue_acceptances_task in periodic.registered()
+    assert f"1 round(s): {count} queued, 0 skipped, 0 failed" in out, out
     for case in stale:
         case.refresh_from_db()
         assert case.status == CaseStatus.ACCEPTED

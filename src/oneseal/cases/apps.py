@@ -18,3 +18,9 @@ class CasesConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
+
+        from oneseal.kernel import periodic
+
+        from .tasks import deem_overdue_acceptances_task
+
+        periodic.register(deem_overdue_acceptances_task)
