@@ -21,7 +21,7 @@ def _keys(settings, tmp_path):
 
 
 @pytest.fixture
-def licensing(world):
+def licensing(world):  # noqa: F811  (the cases' fixture, imported above)
     """The world's item issues 食品经营许可证 (5 years); a second item accepts it instead of an upload;
     the applicant has an online account."""
     food = LicenceType.objects.create(code="SPJY", name="食品经营许可证", name_en="Food business licence",
@@ -41,17 +41,17 @@ def licensing(world):
     return {**world, "food": food, "change": change, "holder_user": user}
 
 
-def approve(world, case=None, decided=None):
+def approve(scenario, case=None, decided=None):
     """Drive a case of the world's item to approval and deliver the outbox (which issues the licence)."""
     from oneseal.cases import services as s
 
-    case = case or submit(world)
-    case = s.accept_case(actor=world["clerk"], case=case, now=at("2026-03-02 10:00"))
-    case = s.complete_task(actor=world["approver"], case=case, task_id=review_task(case, "review").id,
+    case = case or submit(scenario)
+    case = s.accept_case(actor=scenario["clerk"], case=case, now=at("2026-03-02 10:00"))
+    case = s.complete_task(actor=scenario["approver"], case=case, task_id=review_task(case, "review").id,
                            data={"passed": True}, now=at("2026-03-03 10:00"))
-    case = s.complete_task(actor=world["approver"], case=case, task_id=review_task(case, "expert_review").id,
+    case = s.complete_task(actor=scenario["approver"], case=case, task_id=review_task(case, "expert_review").id,
                            data={"passed": True}, now=at("2026-03-04 10:00"))
-    case = step(world, case, "decide", {"approved": True}, now=decided or at("2026-03-05 10:00"))
+    case = step(scenario, case, "decide", {"approved": True}, now=decided or at("2026-03-05 10:00"))
     events.dispatch_all()
     return case
 

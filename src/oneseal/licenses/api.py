@@ -52,8 +52,16 @@ def _status(exc: DomainError) -> DomainError:
     return exc
 
 
+def _number(number: str) -> str:
+    try:
+        return check_number(number)
+    except DomainError as exc:
+        exc.status = 422
+        raise
+
+
 def _visible_or_404(request: HttpRequest, number: str) -> Licence:
-    value = check_number(number)
+    value = _number(number)
     licence = selectors.licence_for(request.user, value)
     if licence is None:
         raise NotFound("not_found", _("No licence with number %(number)s."), field="number", number=value)
@@ -244,7 +252,7 @@ def verify_pdf(request: HttpRequest, file: File[UploadedFile]):
 @router.get("/{number}/verify", response={200: VerifyOut, **PUBLIC},
             summary="Verify a licence by its number: valid / revoked / expired / tampered")
 def verify(request: HttpRequest, number: str):
-    value = check_number(number)
+    value = _number(number)
     result = selectors.verify(value)
     if result.licence is None:
         raise NotFound("not_found", _("No licence with number %(number)s."), field="number", number=value)
