@@ -3,16 +3,17 @@ from django.db import transaction
 
 from oneseal.accounts.roles import RoleCode
 from oneseal.kernel import events
-from oneseal.sharing import webhooks
+from oneseal.sharing import receivers, webhooks
 from tests.cases.conftest import at, citizen_id
 from tests.factories import BureauFactory, DepartmentFactory, HallFactory, ServiceItemFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_connections():
-    """Kept-alive webhook connections belong to one test's receivers."""
+    """Kept-alive webhook connections and cached endpoints belong to one test's receivers."""
     yield
     webhooks.close_connections()
+    receivers._endpoints.clear()
 
 
 @pytest.fixture

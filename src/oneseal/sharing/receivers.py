@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from oneseal.kernel import events
 from oneseal.kernel.errors import DomainError
@@ -31,15 +32,39 @@ def make_push(event: DomainEvent, subscriber: str) -> None:
     services.push_from_event(event)
 
 
+_endpoints: dict[int, tuple[float, object]] = {}
+
+
+def _endpoint(pk: int):
+    """The endpoint, read at most every ONESEAL_WEBHOOK_ENDPOINT_TTL seconds (default 5) per worker: a busy
+    worker would otherwise spend a third of each delivery reading the same row. Switching an endpoint off
+    therefore takes effect within that many seconds in other processes (at once in this one)."""
+    from django.conf import settings
+
+    from .models import WebhookEndpoint
+
+    now = time.monotonic()
+    cached = _endpoints.get(pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    endpoint = WebhookEndpoint.objects.filter(pk=pk).select_related("owner").first()
+    _endpoints[pk] = (now + float(getattr(settings, "ONESEAL_WEBHOOK_ENDPOINT_TTL", 5.0)), endpoint)
+    return endpoint
+
+
+def forget_endpoint(pk: int) -> None:
+    _endpoints.pop(pk, None)
+
+
 def deliver_webhook(event: DomainEvent, subscriber: str) -> None:
     """POST the push to the endpoint named by the target. A switched-off or deleted endpoint is skipped
     (the delivery is done, nothing is sent). An answer {"claim": true} claims the push as the endpoint's
     owner; a claim that is refused (already claimed, owner no longer a regulator there) is logged and
     does not fail the delivery."""
-    from .models import ClaimChannel, RegulatorPush, WebhookEndpoint
+    from .models import ClaimChannel, RegulatorPush
 
     pk = subscriber.removeprefix(WEBHOOK_PREFIX)
-    endpoint = WebhookEndpoint.objects.filter(pk=int(pk) if pk.isdigit() else None).first()
+    endpoint = _endpoint(int(pk)) if pk.isdigit() else None
     if endpoint is None or not endpoint.active:
         logger.info("webhook %s is switched off or gone: push event %s not sent", pk, event.id)
         return

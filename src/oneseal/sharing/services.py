@@ -40,7 +40,7 @@ from .models import (
     RegulatorPush,
     WebhookEndpoint,
 )
-from .receivers import WEBHOOK_PREFIX
+from .receivers import WEBHOOK_PREFIX, forget_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -366,4 +366,5 @@ def deactivate_webhook_endpoint(*, actor: Any, endpoint: WebhookEndpoint) -> Web
         endpoint.save(update_fields=["active", "deactivated_at"])
         audit.record(actor=actor, action="sharing.webhook_deactivated", target=endpoint,
                      data={"department": endpoint.department_id})
+        forget_endpoint(endpoint.pk)
     return endpoint
