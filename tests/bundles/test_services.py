@@ -253,3 +253,32 @@ def test_a_clerk_receives_a_bundle_at_the_window(kaiban):
                             channel="window", hall=kaiban["hall"], form_data={"company_name": "青禾科技"},
                             materials=uploads(), idempotency_key="k1")
     assert again.pk == application.pk
+
+
+def test_a_dependant_that_cannot_start_stops_like_a_denial(kaiban):
+    application = apply_online(kaiban)
+    reg = parts(application)["企业设立登记"].case
+    decide(kaiban, reg, "2026-11-02 10:00")
+    events.dispatch_all()
+    licence_issued(reg, {"credit_code": 91420683}, at("2026-11-02 10:05"))  # not a string: the forms refuse it
+    application.refresh_from_db()
+    p = parts(application)
+    assert (p["印章刻制备案"].status, p["发票申领"].status) == (PartStatus.FAILED, PartStatus.FAILED)
+    assert p["印章刻制备案"].case is None and "credit_code" in p["印章刻制备案"].failure
+    assert application.status == BundleStatus.STOPPED
+    from oneseal.kernel.event_models import DeliveryStatus, EventDelivery
+
+    assert not EventDelivery.objects.exclude(status=DeliveryStatus.DONE).exists()  # nothing left to retry
+
+
+def test_parts_that_do_not_depend_on_the_failed_one_go_on(kaiban):
+    application = apply_online(kaiban)
+    p = parts(application)
+    decide(kaiban, p["社会保险登记"].case, "2026-11-02 09:30", approved=False, reasons="参保信息不全")
+    decide(kaiban, p["企业设立登记"].case, "2026-11-02 10:00")
+    events.dispatch_all()
+    licence_issued(p["企业设立登记"].case, {"credit_code": "91420683MA4F000001"}, at("2026-11-02 10:05"))
+    p = parts(application)
+    assert p["印章刻制备案"].status == PartStatus.RUNNING and p["发票申领"].status == PartStatus.RUNNING
+    application.refresh_from_db()
+    assert application.status == BundleStatus.STOPPED and "参保信息不全" in application.stop_reason

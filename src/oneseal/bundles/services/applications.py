@@ -1,26 +1,10 @@
-"""Every write of one-thing joint handling (一事联办): one function per command, one transaction, one
-audit entry. Child cases are created and moved only through `oneseal.cases.services`.
-
-- `define_bundle`: a bundle definition, refused as a whole when its graph has a cycle, names an
-  unknown item, depends on an item outside the bundle, maps to a field that does not exist, or leaves
-  a required material of an item outside the shared pool.
-- `apply_bundle`: one form, one upload per pool material; the items with no prerequisite start at
-  once as ordinary cases. The first case that needs a material stores the upload; every later case
-  reuses the stored file (`ReusedMaterial`, source ``bundle:<pk>``).
-- The receivers (`receivers.py`) call `part_accepted`, `part_approved`, `licence_issued`,
-  `part_issued` and `part_failed` when the child cases move: dependants start when their
-  prerequisites are approved (and the licence data they map has arrived); a denial, a refusal or a
-  withdrawal stops everything that depends on the failed part and tells the applicant why.
-- `accept_parts`: the window receives the whole bundle at once (accepts every child case waiting).
-- `deliver_bundle`: all results handed out together (一窗取件) or sent with one courier waybill.
-"""
+"""Applying for a bundle and following its child cases (see the package docstring)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
@@ -31,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from oneseal.cases import services as case_services
 from oneseal.cases.models import Applicant, Case, CaseStatus, Channel, DeliveryMethod
 from oneseal.cases.services import MaterialUpload, ReusedMaterial
-from oneseal.catalog.models import Hall, ItemStatus, LimitUnit, ServiceItem
+from oneseal.catalog.models import Hall, LimitUnit
 from oneseal.kernel import audit, events, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.uploads import StoredFile, check_upload
 
-from . import policy, structure
-from .models import (
+from .. import policy, structure
+from ..models import (
     BundleApplication,
     BundleDefinition,
     BundleFile,
@@ -50,226 +34,12 @@ from .models import (
     DataMapping,
     MappingSource,
     PartStatus,
-    PoolMaterial,
-    PoolMaterialUse,
 )
+from .definitions import latest_snapshot
 
 SYSTEM = "bundles"  # the actor of what the bundle does by itself (starting a dependant case)
 DONE_PARTS = {PartStatus.APPROVED, PartStatus.ISSUED, PartStatus.DELIVERED}
 IN_PERSON = {Channel.WINDOW, Channel.KIOSK}
-
-
-# -- definition ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ItemSpec:
-    """An item of a bundle by its catalog code, and the codes of the items it starts after."""
-
-    item: str
-    depends_on: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PoolSpec:
-    """A pool material and the (item code, item material name) pairs it satisfies."""
-
-    name: str
-    uses: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class MappingSpec:
-    """`source_kind:source_key` of the source item's case → `field` of the target item's form."""
-
-    source: str
-    source_key: str
-    target: str
-    field: str
-    source_kind: str = MappingSource.FORM
-
-
-@dataclass
-class _Issues:
-    found: list[FieldIssue] = field(default_factory=list)
-
-    def add(self, where: str, code: str, message, /, **params: Any) -> None:
-        self.found.append(FieldIssue(field=where, code=code, message=message, params=params))
-
-
-def _check_schema(schema: dict, where: str, issues: _Issues) -> None:
-    if not isinstance(schema, dict):
-        issues.add(where, "form_schema_invalid", _("The shared form must be a JSON Schema object."))
-        return
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as error:
-        issues.add(where, "form_schema_invalid", _("The shared form is not a valid JSON Schema: %(problem)s"),
-                   problem=error.message)
-
-
-def _latest_snapshot(item: ServiceItem) -> dict:
-    version = item.versions.order_by("-number").first()
-    return version.snapshot if version else {}
-
-
-@transaction.atomic
-def define_bundle(*, actor, code: str, name: str, limit_amount: int, limit_unit: str, items: list[ItemSpec],
-                  pool: list[PoolSpec], mappings: list[MappingSpec] = (), name_en: str = "",
-                  description: str = "", form_schema: dict | None = None,
-                  now: dt.datetime | None = None) -> BundleDefinition:
-    """Define a bundle (一件事) in one transaction. Every problem is reported at once, each naming its
-    field; a dependency cycle is named item by item."""
-    policy.require_may_define(actor)
-    now = now or timezone.now()
-    issues = _Issues()
-    code, name = code.strip(), name.strip()
-    if not code:
-        issues.add("code", "required", _("The bundle needs a code."))
-    elif BundleDefinition.objects.filter(code=code).exists():
-        issues.add("code", "code_taken", _("A bundle with code %(code)s already exists."), code=code)
-    if not name:
-        issues.add("name", "required", _("The bundle needs a name."))
-    if limit_unit not in LimitUnit.values:
-        issues.add("limit_unit", "unknown_limit_unit", _("Unknown time limit unit."))
-    if not isinstance(limit_amount, int) or limit_amount < 1:
-        issues.add("limit_amount", "limit_not_positive", _("The time limit is a whole number of at least 1."))
-    _check_schema(form_schema or {}, "form_schema", issues)
-    if not items:
-        issues.add("items", "required", _("A bundle has at least two items."))
-    elif len(items) < 2:
-        issues.add("items", "too_few_items", _("A bundle has at least two items."))
-
-    catalog = {i.code: i for i in ServiceItem.objects.filter(code__in=[s.item for s in items])}
-    snapshots: dict[str, dict] = {}
-    graph: dict[str, tuple[str, ...]] = {}
-    for index, spec in enumerate(items):
-        item = catalog.get(spec.item)
-        if item is None:
-            issues.add(f"items.{index}.item", "unknown_item", _("No service item with code %(code)s."),
-                       code=spec.item)
-            continue
-        if spec.item in graph:
-            issues.add(f"items.{index}.item", "duplicate_item", _("%(name)s is in the bundle twice."),
-                       name=item.name)
-            continue
-        if item.status != ItemStatus.ACTIVE:
-            issues.add(f"items.{index}.item", "item_not_in_force", _("The item %(code)s is not in force."),
-                       code=spec.item)
-        snapshots[spec.item] = _latest_snapshot(item)
-        if not snapshots[spec.item]:
-            issues.add(f"items.{index}.item", "item_not_published",
-                       _("The item %(code)s has no published version."), code=spec.item)
-        graph[spec.item] = tuple(dict.fromkeys(spec.depends_on))
-    for index, spec in enumerate(items):
-        for dep in spec.depends_on:
-            if dep not in graph:
-                issues.add(f"items.{index}.depends_on", "dependency_not_in_bundle",
-                           _("%(item)s depends on %(code)s, which is not an item of this bundle."),
-                           item=catalog[spec.item].name if spec.item in catalog else spec.item, code=dep)
-    known_graph = {k: tuple(d for d in v if d in graph) for k, v in graph.items()}
-    cycle = structure.find_cycle(known_graph)
-    if cycle:
-        issues.add("items", "dependency_cycle", _("The items depend on each other in a cycle: %(cycle)s."),
-                   cycle=" → ".join(catalog[c].name for c in cycle))
-    _check_pool(pool, snapshots, catalog, issues)
-    if not cycle:
-        _check_mappings(mappings, snapshots, catalog, known_graph, form_schema or {}, issues)
-    if issues.found:
-        raise ValidationFailed(issues.found, _("The bundle definition has errors."))
-
-    definition = BundleDefinition.objects.create(
-        code=code, name=name, name_en=name_en, description=description, limit_amount=limit_amount,
-        limit_unit=limit_unit, form_schema=form_schema or {}, created_at=now)
-    rows = {spec.item: BundleItem.objects.create(definition=definition, item=catalog[spec.item], order=order)
-            for order, spec in enumerate(items, start=1)}
-    for spec in items:
-        rows[spec.item].depends_on.set([rows[d] for d in graph[spec.item]])
-    for order, spec in enumerate(pool, start=1):
-        required = any(_material(snapshots[c], m).get("required", False) for c, m in spec.uses)
-        material = PoolMaterial.objects.create(definition=definition, name=spec.name.strip(), order=order,
-                                               required=required)
-        PoolMaterialUse.objects.bulk_create([PoolMaterialUse(pool_material=material, bundle_item=rows[c], material=m)
-                                             for c, m in spec.uses])
-    DataMapping.objects.bulk_create([
-        DataMapping(definition=definition, source=rows[m.source], source_kind=m.source_kind,
-                    source_key=m.source_key, target=rows[m.target], target_field=m.field) for m in mappings])
-    audit.record(actor=actor, action="bundles.defined", target=definition,
-                 data={"code": code, "items": [s.item for s in items], "limit": f"{limit_amount} {limit_unit}"})
-    return definition
-
-
-def _material(snapshot: dict, name: str) -> dict:
-    return next((m for m in snapshot.get("materials", []) if m["name"] == name), {})
-
-
-def _check_pool(pool: list[PoolSpec], snapshots: dict[str, dict], catalog: dict, issues: _Issues) -> None:
-    covered: set[tuple[str, str]] = set()
-    names: set[str] = set()
-    for index, spec in enumerate(pool):
-        if not spec.name.strip():
-            issues.add(f"pool.{index}.name", "required", _("A pool material needs a name."))
-        elif spec.name.strip() in names:
-            issues.add(f"pool.{index}.name", "duplicate_material", _("“%(name)s” is in the pool twice."),
-                       name=spec.name)
-        names.add(spec.name.strip())
-        if not spec.uses:
-            issues.add(f"pool.{index}.uses", "required", _("Say which item materials “%(name)s” stands for."),
-                       name=spec.name)
-        for use_index, (code, material) in enumerate(spec.uses):
-            where = f"pool.{index}.uses.{use_index}"
-            if code not in snapshots:
-                issues.add(where, "item_not_in_bundle", _("%(code)s is not an item of this bundle."), code=code)
-            elif not _material(snapshots[code], material):
-                issues.add(where, "material_not_listed", _("“%(name)s” is not a material of %(item)s."),
-                           name=material, item=catalog[code].name)
-            elif (code, material) in covered:
-                issues.add(where, "material_covered_twice",
-                           _("“%(name)s” of %(item)s is already covered by another pool material."),
-                           name=material, item=catalog[code].name)
-            covered.add((code, material))
-    for code, snapshot in snapshots.items():
-        for material in snapshot.get("materials", []):
-            if material.get("required") and not material.get("licence_replaceable") \
-                    and (code, material["name"]) not in covered:
-                issues.add("pool", "material_not_pooled",
-                           _("The required material “%(name)s” of %(item)s is not in the shared pool."),
-                           name=material["name"], item=catalog[code].name)
-
-
-def _check_mappings(mappings: list[MappingSpec], snapshots: dict[str, dict], catalog: dict,
-                    graph: dict[str, tuple[str, ...]], shared: dict, issues: _Issues) -> None:
-    targets: set[tuple[str, str]] = set()
-    for index, spec in enumerate(mappings):
-        where = f"mappings.{index}"
-        unknown = [c for c in (spec.source, spec.target) if c not in snapshots]
-        for code in unknown:
-            issues.add(where, "item_not_in_bundle", _("%(code)s is not an item of this bundle."), code=code)
-        if spec.source_kind not in MappingSource.values:
-            issues.add(f"{where}.source_kind", "unknown_source_kind", _("A value comes from “form” or “licence”."))
-        if not spec.source_key.strip():
-            issues.add(f"{where}.source_key", "required", _("Name the value to take."))
-        if unknown:
-            continue
-        target_schema = snapshots[spec.target].get("form_schema") or {}
-        fields = structure.properties(shared) if structure.is_open(target_schema) else structure.properties(target_schema)
-        if spec.field not in fields:
-            issues.add(f"{where}.field", "unknown_field", _("%(item)s's form has no field “%(field)s”."),
-                       item=catalog[spec.target].name, field=spec.field)
-        if spec.source not in structure.prerequisites(graph, spec.target):
-            issues.add(f"{where}.source", "source_not_prerequisite",
-                       _("%(target)s does not wait for %(source)s, so the value would not be there when it "
-                         "starts."), target=catalog[spec.target].name, source=catalog[spec.source].name)
-        if spec.source_kind == MappingSource.FORM:
-            source_schema = snapshots[spec.source].get("form_schema") or {}
-            source_fields = (structure.properties(shared) if structure.is_open(source_schema)
-                             else structure.properties(source_schema))
-            if spec.source_key not in source_fields:
-                issues.add(f"{where}.source_key", "unknown_field", _("%(item)s's form has no field “%(field)s”."),
-                           item=catalog[spec.source].name, field=spec.source_key)
-        if (spec.target, spec.field) in targets:
-            issues.add(f"{where}.field", "field_mapped_twice", _("“%(field)s” of %(item)s is mapped twice."),
-                       field=spec.field, item=catalog[spec.target].name)
-        targets.add((spec.target, spec.field))
 
 
 # -- the one form ------------------------------------------------------------------------------------
@@ -281,7 +51,7 @@ def _items(definition: BundleDefinition) -> list[BundleItem]:
 def _snapshot(bundle_item: BundleItem) -> dict:
     cached = getattr(bundle_item, "_snapshot", None)
     if cached is None:
-        cached = bundle_item._snapshot = _latest_snapshot(bundle_item.item)
+        cached = bundle_item._snapshot = latest_snapshot(bundle_item.item)
     return cached
 
 
@@ -498,8 +268,8 @@ def _locked_for_case(case_id: int) -> tuple[BundleApplication, BundlePart] | tup
     part = BundlePart.objects.filter(case_id=case_id).only("application_id").first()
     if part is None:
         return None, None
-    application = BundleApplication.objects.select_for_update().select_related("definition", "applicant", "hall") \
-        .get(pk=part.application_id)
+    application = (BundleApplication.objects.select_for_update(of=("self",))
+                   .select_related("definition", "applicant", "hall").get(pk=part.application_id))
     part = BundlePart.objects.select_related("bundle_item__item", "case").get(pk=part.pk)
     part.application = application
     return application, part
@@ -552,8 +322,8 @@ def licence_issued(*, case_id: int, data: dict, at: dt.datetime) -> list[Case]:
 
 
 def _start_ready_dependants(application: BundleApplication, at: dt.datetime) -> list[Case]:
-    if application.status == BundleStatus.STOPPED:
-        return []
+    """Start every waiting part whose prerequisites are done. A stopped bundle goes on with the parts
+    that do not depend on the failed one: the applicant still wants those results."""
     parts = list(application.parts.select_related("bundle_item__item", "case")
                  .prefetch_related("bundle_item__depends_on", "bundle_item__pool_uses",
                                    "bundle_item__incoming_mappings"))
@@ -567,7 +337,14 @@ def _start_ready_dependants(application: BundleApplication, at: dt.datetime) -> 
         part.application = application
         if _mapped_values(part) is None:
             continue  # a licence value it maps has not arrived yet
-        started.append(_start_part(part, actor=SYSTEM, now=at))
+        try:
+            with transaction.atomic():  # a refused start leaves nothing behind but the stop below
+                started.append(_start_part(part, actor=SYSTEM, now=at))
+        except DomainError as error:
+            # E.g. a mapped value the item's form refuses: the part cannot start, which stops what
+            # depends on it just like a denial would (and is not retried by the outbox forever).
+            problem = "; ".join(str(issue) for issue in getattr(error, "issues", [])) or str(error)
+            _fail(application, part, "not_started", problem, at)
     return started
 
 
@@ -591,7 +368,8 @@ def part_issued(*, case_id: int, at: dt.datetime) -> bool:
     return ready
 
 
-FAILURE_LABELS = {"denied": _("denied"), "refused": _("not accepted"), "withdrawn": _("withdrawn")}
+FAILURE_LABELS = {"denied": _("denied"), "refused": _("not accepted"), "withdrawn": _("withdrawn"),
+                  "not_started": _("could not be started")}
 
 
 @transaction.atomic
@@ -602,6 +380,11 @@ def part_failed(*, case_id: int, outcome: str, reasons: str, at: dt.datetime) ->
     application, part = _locked_for_case(case_id)
     if application is None or part.status in {PartStatus.FAILED, PartStatus.STOPPED}:
         return []
+    return _fail(application, part, outcome, reasons, at)
+
+
+def _fail(application: BundleApplication, part: BundlePart, outcome: str, reasons: str,
+          at: dt.datetime) -> list[BundlePart]:
     reasons = reasons.strip() or str(FAILURE_LABELS.get(outcome, outcome))
     part.status, part.finished_at, part.failure = PartStatus.FAILED, at, reasons
     part.save(update_fields=["status", "finished_at", "failure"])
@@ -615,16 +398,18 @@ def part_failed(*, case_id: int, outcome: str, reasons: str, at: dt.datetime) ->
         other.status, other.finished_at = PartStatus.STOPPED, at
         other.failure = f"{failed_name}: {reasons}"
         other.save(update_fields=["status", "finished_at", "failure"])
+    case_number = part.case.number if part.case_id else ""
+    label = FAILURE_LABELS.get(outcome, outcome)
     application.status, application.closed_at = BundleStatus.STOPPED, at
-    application.stop_reason = f"{failed_name} ({part.case.number}) {FAILURE_LABELS.get(outcome, outcome)}: {reasons}"
+    application.stop_reason = f"{failed_name} ({case_number or '—'}) {label}: {reasons}"
     application.save(update_fields=["status", "closed_at", "stop_reason"])
     BundleNotice.objects.create(
         application=application, kind=BundleNoticeKind.PART_FAILED, at=at,
-        content=json.loads(json.dumps({"item": failed_name, "case": part.case.number, "outcome": outcome,
+        content=json.loads(json.dumps({"item": failed_name, "case": case_number, "outcome": outcome,
                                        "reasons": reasons,
                                        "stopped": [o.bundle_item.item.name for o in stopped]}, default=str)))
     audit.record(actor=SYSTEM, action="bundles.stopped", target=application,
-                 data={"number": application.number, "case": part.case.number, "outcome": outcome,
+                 data={"number": application.number, "case": case_number, "outcome": outcome,
                        "stopped": [o.bundle_item.item.code for o in stopped]})
     return stopped
 
