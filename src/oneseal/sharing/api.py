@@ -15,7 +15,7 @@ from typing import Literal
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from oneseal.accounts.tokens import api_auth
 from oneseal.kernel.errors import DomainError, PermissionDeniedError
@@ -274,7 +274,7 @@ def file_finding(request: HttpRequest, body: FindingIn):
         raise NotFound("not_found", _("No push with id %(id)s."), field="push", id=body.push)
     finding = services.file_finding(actor=request.user, push=push, kind=body.kind, text=body.text,
                                     legal_basis=body.legal_basis)
-    return 201, FindingOut.from_finding(_finding_or_404(request, finding.pk))
+    return Status(201, FindingOut.from_finding(_finding_or_404(request, finding.pk)))
 
 
 @router.post("/findings/{finding_id}/acknowledge", response={200: FindingOut, **WRITE},
@@ -310,7 +310,7 @@ def create_webhook(request: HttpRequest, body: WebhookIn):
 
     endpoint, secret = services.create_webhook_endpoint(
         actor=request.user, department=Department.objects.get(pk=department_id), name=body.name, url=body.url)
-    return 201, {**WebhookOut.from_endpoint(endpoint), "secret": secret}
+    return Status(201, {**WebhookOut.from_endpoint(endpoint), "secret": secret})
 
 
 @router.post("/webhooks/{webhook_id}/deactivate", response={200: WebhookOut, **WRITE},

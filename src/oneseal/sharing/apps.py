@@ -9,6 +9,10 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         # Pushes are made from the cases' and licences' domain events, never by a call from those apps.
+        from oneseal.kernel.workcal import register_deadline_recomputer
+
         from . import receivers
+        from .services import recompute_push_deadlines
 
         receivers.register()
+        register_deadline_recomputer(recompute_push_deadlines)

@@ -231,6 +231,30 @@ def sweep_pushes(now: dt.datetime | None = None) -> SweepReport:
     return report
 
 
+def recompute_push_deadlines(years) -> int:
+    """Calendar hook (kernel.workcal): when working days change, move the deadlines of the pushes still
+    waiting for a claim (not yet reminded or escalated) that the change can reach. Returns how many moved."""
+    years = sorted(set(years))
+    if not years:
+        return 0
+    first = dt.datetime(years[0] - 1, 1, 1, tzinfo=timezone.get_current_timezone())
+    moved = 0
+    with transaction.atomic():
+        waiting = RegulatorPush.objects.select_for_update().filter(
+            claimed_at__isnull=True, escalated_at__isnull=True, occurred_at__gte=first)
+        for push in waiting:
+            due = push.due_at if push.reminded_at else add_working_days(push.occurred_at, CLAIM_WORKING_DAYS).at
+            escalate = add_working_days(due, ESCALATION_WORKING_DAYS).at
+            if (due, escalate) != (push.due_at, push.escalate_at):
+                push.due_at, push.escalate_at = due, escalate
+                push.save(update_fields=["due_at", "escalate_at"])
+                moved += 1
+        if moved:
+            audit.record(actor=SYSTEM, action="sharing.push_deadlines_recomputed", data={"years": years,
+                                                                                        "moved": moved})
+    return moved
+
+
 # -- findings --------------------------------------------------------------------------------------
 
 def _text_issues(values: dict[str, tuple[Any, int]]) -> list[FieldIssue]:

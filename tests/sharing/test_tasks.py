@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from oneseal.kernel.calendar_services import set_local_day
+from oneseal.kernel.workcal import invalidate_calendar
+from oneseal.sharing import services as s
+from oneseal.sharing.models import RegulatorPush
+from oneseal.sharing.tasks import sweep_pushes_task
+from tests.sharing.conftest import at, decision_event, deliver, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def a_push(domain, when="2026-09-25 10:00"):
+    case = make_case(domain["item"])
+    decision_event(case, when=when)
+    deliver()
+    return RegulatorPush.objects.get(case=case)
+
+
+def test_the_sweep_command_reminds_and_escalates_as_of_a_time(domain):
+    push = a_push(domain)
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("sharing", "sweep", "--at", "2026-09-29T17:45", stdout=out)
+    assert out.getvalue().strip() == "1 push(es) reminded, 0 escalated to supervision."
+    push.refresh_from_db()
+    assert push.reminded_at == at("2026-09-29 17:45") and push.escalated_at is None
+    with pytest.raises(CommandError):
+        call_command("sharing", "sweep", "--at", "next tuesday")
+
+
+def test_the_sweep_task_runs_the_sweep_now(domain):
+    push = a_push(domain)  # long past its deadlines
+    result = sweep_pushes_task.call()
+    assert result == {"reminded": 1, "escalated": 1}
+    push.refresh_from_db()
+    assert push.escalated_at is not None
+
+
+def test_a_calendar_change_moves_the_deadline_of_a_waiting_push(domain):
+    push = a_push(domain)  # Friday 25 Sep → due Tuesday 29 Sep
+    set_local_day(actor=None, day=at("2026-09-28 00:00").date(), working=False, name="台风停工")
+    invalidate_calendar()
+    try:
+        assert s.recompute_push_deadlines([2026]) == 1
+        push.refresh_from_db()
+        assert push.due_at == at("2026-09-30 17:30")  # Monday no longer counts
+        assert s.recompute_push_deadlines([2026]) == 0
+    finally:
+        invalidate_calendar()
