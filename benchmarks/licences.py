@@ -206,7 +206,18 @@ def load(per_algorithm: int, sample_path: str) -> dict:
         issue_s[algorithm] = time.perf_counter() - started
     Path(sample_path).write_text(json.dumps(numbers))
     return {"licences": {a: len(n) for a, n in numbers.items()}, "setup_s": round(t1 - t0, 1),
-            "issue_per_s": {a: round(len(numbers[a]) / issue_s[a], 1) for a in numbers}}
+            "issue_per_s": {a: round(len(numbers[a]) / issue_s[a], 1) for a in numbers},
+            "inprocess_ms": {a: in_process_ms(n) for a, n in numbers.items()}}
+
+
+def in_process_ms(numbers: list[str], calls: int = 200, rounds: int = 3) -> float:
+    """The verify API's own cost without HTTP or queueing: ms per call through Django's test client
+    (middleware, ninja, selectors, signature), the best of `rounds` loops."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert client.get(_verify_path(numbers[0])).status_code == 200
+    return round(1000 / best_rate(lambda: client.get(_verify_path(random.choice(numbers))), calls, rounds), 2)
 
 
 def _env(var: str, database_url: str | None) -> dict[str, str]:
@@ -412,12 +423,14 @@ def api_figures(args: argparse.Namespace) -> dict:
               f"{row['max_ms']:>7.0f}ms{row['errors']:>8}{row['achieved_rate']:>8.0f}{row['max_send_lag_ms']:>7.1f}ms")
     print(f"\nverification overhead over the reference: p50 +{every['p50_ms'] - ref['p50_ms']:.1f} ms, p99 "
           f"+{every['p99_ms'] - ref['p99_ms']:.1f} ms; goal p99 ≤ {GOAL_VERIFY_P99_MS:.0f} ms")
+    print(f"the same verification in-process (Django test client, no HTTP, no queue), ms per call: "
+          f"{result['loaded']['inprocess_ms']}")
     print(f"load average before/after the measured phases: {result['loadavg']}; licences issued through the "
           f"service per second: {result['loaded']['issue_per_s']}\n")
     return {
         "verify_api": "measured", "db": result["db"], "rate": args.rate, "duration_s": args.duration,
         "workers": args.workers, "licences_per_algorithm": args.licences,
-        "issue_per_s": result["loaded"]["issue_per_s"],
+        "issue_per_s": result["loaded"]["issue_per_s"], "verify_inprocess_ms": result["loaded"]["inprocess_ms"],
         "verify_api_p50_ms": every["p50_ms"], "verify_api_p99_ms": every["p99_ms"],
         "verify_api_errors": every["errors"], "verify_api_error_kinds": every["error_kinds"],
         "verify_api_ed25519_p50_ms": ed["p50_ms"], "verify_api_ed25519_p99_ms": ed["p99_ms"],
