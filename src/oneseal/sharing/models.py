@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,6 +90,11 @@ class RegulatorPush(models.Model):
     @property
     def reference(self) -> str:
         return self.licence_number or self.case_number
+
+    @property
+    def is_overdue(self) -> bool:
+        """Unclaimed past its claim deadline."""
+        return self.claimed_at is None and self.due_at < timezone.now()
 
 
 class FindingKind(models.TextChoices):
