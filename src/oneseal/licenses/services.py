@@ -346,7 +346,7 @@ def record_licence_uses(*, case_id: int) -> int:
     case = Case.objects.select_related("applicant", "submitted_by", "item").filter(pk=case_id).first()
     if case is None:
         return 0
-    created = 0
+    uses = []
     for material in case.materials.filter(source__startswith=SOURCE_PREFIX):
         number = material.source[len(SOURCE_PREFIX):]
         licence = Licence.objects.filter(number=number).first()
@@ -356,10 +356,11 @@ def record_licence_uses(*, case_id: int) -> int:
         if LicenceUse.objects.filter(licence=licence, case=case, material=material.name).exists():
             continue
         who = case.submitted_by.get_username() if case.submitted_by_id else case.applicant.name
-        use = LicenceUse.objects.create(licence=licence, case=case, material=material.name,
-                                        used_at=material.uploaded_at, used_by=who,
-                                        department_id=case.item.implementing_body_id)
-        audit.record(actor="system", action="licenses.used", target=use,
-                     data={"number": licence.number, "case": case.number, "material": material.name})
-        created += 1
-    return created
+        uses.append(LicenceUse.objects.create(licence=licence, case=case, material=material.name,
+                                              used_at=material.uploaded_at, used_by=who,
+                                              department_id=case.item.implementing_body_id))
+    if uses:
+        audit.record(actor="system", action="licenses.used", target=case,
+                     data={"case": case.number, "uses": [{"number": u.licence.number, "material": u.material}
+                                                         for u in uses]})
+    return len(uses)
