@@ -4,7 +4,8 @@
 issue and a six-digit serial restarting each year per issuer and type, then one check character
 computed with ISO/IEC 7064 MOD 37-36 (python-stdnum ``iso7064.mod_37_36``) over the number without
 its hyphens (``SPJYYZZ2026000123``). The check character catches every single mistyped character
-and every swap of two adjacent ones, so a number read off paper is checked before it is looked up.
+and nearly every swap of two adjacent ones, so a number read off paper is checked before it is
+looked up.
 
 Serials come from a `LicenceSequence` row locked for the transaction (SELECT … FOR UPDATE on
 PostgreSQL; SQLite serialises writers), so two issuances never get the same number.
