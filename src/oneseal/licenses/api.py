@@ -34,8 +34,9 @@ CONFLICT_CODES = {"already_revoked", "licence_not_valid", "renewal_too_late", "r
                   "renewal_decided", "renewal_deemed", "licence_does_not_expire"}
 MAX_PDF_BYTES = 5 * 1024 * 1024
 PUBLIC = {404: ErrorOut, 422: ErrorOut}
+BODY = {400: ErrorOut}  # an unreadable body (not JSON, a broken multipart)
 READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE = {**READ, 409: ErrorOut}
+WRITE = {**READ, **BODY, 409: ErrorOut}
 
 
 class NotFound(DomainError):
@@ -225,7 +226,7 @@ def keys(request: HttpRequest):
             for k in selectors.published_keys()]
 
 
-@router.post("/verify-payload", response={200: PayloadVerifyOut, **PUBLIC},
+@router.post("/verify-payload", response={200: PayloadVerifyOut, **PUBLIC, **BODY},
              summary="Verify a QR payload (or the QR code's URL)")
 def verify_payload(request: HttpRequest, body: PayloadIn):
     result = selectors.verify_payload_online(body.payload)
@@ -233,7 +234,7 @@ def verify_payload(request: HttpRequest, body: PayloadIn):
             "licence": _public(result.licence) if result.licence and result.signature_valid else None}
 
 
-@router.post("/verify-pdf", response={200: PayloadVerifyOut, **PUBLIC, 413: ErrorOut},
+@router.post("/verify-pdf", response={200: PayloadVerifyOut, **PUBLIC, **BODY, 413: ErrorOut},
              summary="Verify a licence PDF (multipart, part `file`)")
 def verify_pdf(request: HttpRequest, file: File[UploadedFile]):
     if file.size is not None and file.size > MAX_PDF_BYTES:
