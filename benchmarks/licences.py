@@ -324,11 +324,12 @@ async def tagged_open_loop(port: int, requests: list[tuple[str, str, bytes]], ra
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
     if len(latencies) > 1:  # and every request together
-        latencies["all"] = [value for values in latencies.values() for value in values]
-        errors["all"] = {}
-        for tag_errors in list(errors.values()):
+        every: dict[str, int] = {}
+        for tag_errors in errors.values():
             for kind, n in tag_errors.items():
-                errors["all"][kind] = errors["all"].get(kind, 0) + n
+                every[kind] = every.get(kind, 0) + n
+        latencies["all"] = [value for values in latencies.values() for value in values]
+        errors["all"] = every
     out = {}
     for tag, values in latencies.items():
         values.sort()
