@@ -124,12 +124,18 @@ def _kcg() -> BundleDefinition:
 
 DEFINITIONS = {"QYKB": _qykb, "BDCDJ": _bdcdj, "KCG": _kcg}
 
-PDF = (b"%PDF-1.4\n1 0 obj<< /Type /Catalog /Pages 2 0 R >>endobj\n2 0 obj<< /Type /Pages /Kids [] /Count 0 >>"
-       b"endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n")
-
-
 def material(name: str) -> MaterialUpload:
-    content = PDF + f"% {name}\n".encode()
+    """A one-page PDF (fpdf2) standing for the material; its title is the material's name."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title(f"{name} - {QYKB_FORM['company_name']}")
+    pdf.set_producer("OneSeal demo scenario")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 8, "OneSeal demo material (Zaoyang scenario): enterprise start-up bundle\n"
+                         + name.encode("unicode_escape").decode("ascii"))
+    content = bytes(pdf.output())
     return MaterialUpload(material=name, stream=io.BytesIO(content), filename=f"{name}.pdf", size=len(content))
 
 

@@ -337,9 +337,13 @@ def _start_ready_dependants(application: BundleApplication, at: dt.datetime) -> 
         part.application = application
         if _mapped_values(part) is None:
             continue  # a licence value it maps has not arrived yet
+        # The case is part of the one application the bundle's receiver took in (the applicant online,
+        # the clerk at a window), so it is submitted in their name, as a window case always has its
+        # receiving clerk; the audit entry says the bundle started it.
+        actor = application.submitted_by or SYSTEM
         try:
             with transaction.atomic():  # a refused start leaves nothing behind but the stop below
-                started.append(_start_part(part, actor=SYSTEM, now=at))
+                started.append(_start_part(part, actor=actor, now=at))
         except DomainError as error:
             # E.g. a mapped value the item's form refuses: the part cannot start, which stops what
             # depends on it just like a denial would (and is not retried by the outbox forever).
