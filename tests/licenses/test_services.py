@@ -234,3 +234,11 @@ def test_sm2_with_sm3_when_configured(licensing, settings):
     assert selectors.verify(licence.number, now=at("2026-02-01 09:00")).verdict == Verdict.VALID
     Licence.objects.filter(pk=licence.pk).update(holder_name="王五")
     assert selectors.verify(licence.number, now=at("2026-02-01 09:00")).verdict == Verdict.TAMPERED
+
+
+def test_a_key_of_an_algorithm_this_server_lacks_never_verifies(licensing):
+    licence = _short_licence(licensing, dt.date(2026, 12, 31))
+    IssuerKey.objects.filter(key_id=licence.key_id).update(algorithm="rsa-2048")
+    Licence.objects.filter(pk=licence.pk).update(algorithm="rsa-2048")
+    assert selectors.verify(licence.number, now=at("2026-02-01 09:00")).verdict == Verdict.TAMPERED
+    assert selectors.verify_payload_online(licence.qr_payload).verdict == Verdict.TAMPERED
