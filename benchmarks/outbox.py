@@ -15,9 +15,9 @@ benchmarks/_pg.py, loopback, fsync=off):
    bulk: recording 2 × N events one by one would only time the loader), then one worker,
    `oneseal events dispatch --loop --batch B`, delivers them; timed until no delivery is pending.
 3. Kill test: N more events to the second endpoint; the same worker command is started, killed with
-   SIGKILL `--kill-every` seconds after it started (and only once it has delivered something, so every
-   kill lands on a worker at work: Django's start-up takes 1-3 s here), and started again at once,
-   until no delivery is pending (or `--max-seconds` passes).
+   SIGKILL after `--kill-every` seconds (±50 %, at random) of delivering — counted from its first
+   committed batch, so every kill lands on a worker at work rather than in Django's start-up (1-3 s on
+   this machine) — and started again at once, until no delivery is pending (or `--max-seconds` passes).
 4. Prints, for both runs: events, requests the receiver got (sent), distinct events received,
    duplicates absorbed, lost (= events − distinct received), deliveries left pending or given up,
    kills, elapsed seconds and deliveries per second. Goal: lost = 0 under kills.
@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -184,25 +185,28 @@ def run_phase(url: str, env: dict[str, str], endpoint: int, receiver: ReceiverPr
     loaded = _python(["_load", "--endpoint", str(endpoint), "--count", str(count)], env)
     started = time.perf_counter()
     kills = 0
+    rng = random.Random(7)
     worker = _worker(env, batch)
-    worker_started = time.perf_counter()
-    done_at_start = 0
+    done_at_start, working_since, interval = 0, None, 0.0
     try:
         while time.perf_counter() - started < max_seconds:
-            time.sleep(0.25)
+            time.sleep(0.2)
             counts = _counts(url, endpoint)
             if counts.get("pending", 0) == 0:
                 break
-            # A kill lands on a worker that is delivering: `kill_every` seconds after its start, once it
-            # has committed something (on a busy machine Django's start-up alone can take 2-3 s).
-            if kill_every and time.perf_counter() - worker_started >= kill_every \
-                    and counts.get("done", 0) > done_at_start:
+            if not kill_every:
+                continue
+            # A worker is killed after `kill_every` seconds (±50 %, so kills land anywhere in a batch) of
+            # delivering, counted from its first committed batch: Django's start-up (1-3 s here) is not
+            # work that can be interrupted, and killing during it would only measure start-ups.
+            if working_since is None and counts.get("done", 0) > done_at_start:
+                working_since, interval = time.perf_counter(), kill_every * rng.uniform(0.5, 1.5)
+            if working_since is not None and time.perf_counter() - working_since >= interval:
                 os.kill(worker.pid, signal.SIGKILL)
                 worker.wait()
                 kills += 1
-                done_at_start = _counts(url, endpoint).get("done", 0)
+                done_at_start, working_since = _counts(url, endpoint).get("done", 0), None
                 worker = _worker(env, batch)
-                worker_started = time.perf_counter()
         elapsed = time.perf_counter() - started
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -274,6 +278,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="deliveries the worker claims per transaction")
     parser.add_argument("--max-seconds", type=float, default=420.0, help="time bound of each run")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_a: sys.exit(143))  # clean up (receivers, database) on SIGTERM
     from _pg import PostgresUnavailable, private_cluster
 
     try:
