@@ -67,6 +67,7 @@ def test_dependants_start_when_the_prerequisite_is_approved_and_its_licence_data
     assert seal.form_data == {"company_name": "枣阳市青禾科技有限公司", "credit_code": "91420683MA4F000001"}
     assert invoice.form_data == {"credit_code": "91420683MA4F000001"}
     assert seal.submitted_at == at("2026-11-02 10:05")
+    assert seal.submitted_by == kaiban["applicant_user"]  # part of the application the applicant made
     assert {m.source for m in invoice.materials.all()} == {f"bundle:{application.pk}"}
     assert sorted(m.name for m in invoice.materials.all()) == ["申请书", "相关证明材料"]  # 营业执照: by licence
     application.refresh_from_db()
