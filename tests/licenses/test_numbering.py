@@ -70,3 +70,33 @@ def test_concurrent_issuers_never_get_the_same_number():
         thread.join()
     assert len(taken) == 160 and len(set(taken)) == 160
     assert sorted(int(n.split("-")[3]) for n in taken) == list(range(1, 161))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (SQLite has one writer)")
+def test_concurrent_first_issuances_create_one_key(settings, tmp_path):
+    from oneseal.licenses.keys import active_key
+    from oneseal.licenses.models import IssuerKey
+    from tests.factories import BureauFactory
+
+    settings.ONESEAL_LICENCE_KEY_DIR = tmp_path / "keys"
+    bureau = BureauFactory()
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def worker():
+        try:
+            start.wait()
+            with transaction.atomic():
+                active_key(bureau)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and IssuerKey.objects.filter(department=bureau).count() == 1

@@ -71,8 +71,12 @@ def create_key(department, algorithm: str | None = None) -> IssuerKey:
 def active_key(department) -> IssuerKey:
     """The department's active key of the configured algorithm, created on first use."""
     algorithm = configured_algorithm()
-    key = (IssuerKey.objects.select_for_update().filter(department=department, algorithm=algorithm, active=True)
-           .first())
+    key = IssuerKey.objects.filter(department=department, algorithm=algorithm, active=True).first()
+    if key is not None:
+        return key
+    # The first issuance of a department: lock its row so two concurrent issuers create one key, not two.
+    type(department).objects.select_for_update().filter(pk=department.pk).first()
+    key = IssuerKey.objects.filter(department=department, algorithm=algorithm, active=True).first()
     return key or create_key(department, algorithm)
 
 
