@@ -151,3 +151,32 @@ def test_the_published_key_is_base64_of_the_raw_public_key(issued, client):
     keys = client.get("/api/v1/licences/keys").json()
     assert [k["key_id"] for k in keys] == [licence.key_id]
     assert base64.b64decode(keys[0]["public_key"]) == public and keys[0]["department"] == "SPJ"
+
+
+def test_reading_any_text_as_a_payload_never_raises():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    public = signer.generate_key().public
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.text(max_size=300), st.text(alphabet="ABCabc012-_.=%/?:p", max_size=300)))
+    def check(text):
+        assert sealing.verify_payload(text, public, "ed25519") is None
+
+    check()
+
+
+def test_reading_any_bytes_as_a_sealed_pdf_never_raises():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    public = signer.generate_key().public
+    marker = st.builds(lambda a, b: a + b"\n%OneSeal-Signature: " + b, st.binary(max_size=200), st.binary(max_size=200))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.binary(max_size=400), marker))
+    def check(document):
+        assert sealing.verify_pdf_bytes(document, public, "ed25519") is None
+
+    check()

@@ -104,9 +104,10 @@ def verify_page(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     licences = [(licence, selectors.verdict_of(licence)) for licence in selectors.wallet(request.user)]
-    uses = selectors.uses_of_my_licences(request.user)[:200]
+    uses = selectors.uses_of_my_licences(request.user)
     return render(request, "licenses/wallet.html", {
-        "nav": "my", "licences": [(lic, v, verdict_label(v)) for lic, v in licences], "uses": uses,
+        "nav": "my", "licences": [(lic, v, verdict_label(v)) for lic, v in licences], "uses": uses[:200],
+        "saved": uses.count(),
     })
 
 
@@ -187,7 +188,7 @@ def staff_licences(request: HttpRequest) -> HttpResponse:
         licences = licences.filter(number__icontains=query) | licences.filter(holder_name__icontains=query)
     return render(request, "licenses/staff_licences.html", {
         "nav": "licences", "licences": licences[:100], "query": query,
-        "renewals": selectors.pending_renewals(request.user),
+        "renewals": selectors.pending_renewals(request.user), "stats": selectors.materials_saved(),
     })
 
 
