@@ -283,3 +283,24 @@ def test_parts_that_do_not_depend_on_the_failed_one_go_on(kaiban):
     assert p["印章刻制备案"].status == PartStatus.RUNNING and p["发票申领"].status == PartStatus.RUNNING
     application.refresh_from_db()
     assert application.status == BundleStatus.STOPPED and "参保信息不全" in application.stop_reason
+
+
+def test_a_window_bundle_starts_its_dependants_at_the_same_window(kaiban):
+    from .conftest import uploads
+
+    application = bs.apply_bundle(actor=kaiban["clerk"], definition=kaiban["definition"],
+                                  applicant=kaiban["applicant"], channel="window", hall=kaiban["hall"],
+                                  form_data={"company_name": "青禾科技"}, materials=uploads(),
+                                  now=at("2026-11-02 09:00"))
+    reg = parts(application)["企业设立登记"].case
+    decide(kaiban, reg, "2026-11-02 09:40")
+    events.dispatch_all()
+    licence_issued(reg, {"credit_code": "91420683MA4F000001"}, at("2026-11-02 09:45"))
+    seal = parts(application)["印章刻制备案"].case
+    assert (seal.channel, seal.hall, seal.submitted_by) == ("window", kaiban["hall"], kaiban["clerk"])
+
+
+def test_bundle_numbers_follow_each_other_per_day(kaiban):
+    first = apply_online(kaiban, now="2026-11-02 09:00")
+    second = apply_online(kaiban, now="2026-11-02 09:01")
+    assert first.number.endswith("-YS-20261102-0001") and second.number.endswith("-YS-20261102-0002")

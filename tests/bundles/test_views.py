@@ -88,3 +88,15 @@ def test_a_bundle_is_not_shown_to_someone_else(kaiban, client, user_in_role):
     application = apply_online(kaiban)
     client.force_login(user_in_role(RoleCode.APPLICANT, "nosy"))
     assert client.get(f"/bundles/{application.number}/").status_code == 404
+
+
+def test_a_clerk_receives_a_bundle_on_the_page(kaiban, client):
+    client.force_login(kaiban["clerk"])
+    response = client.post("/bundles/apply/QYKB/", {
+        "kind": "person", "name": "王五", "id_number": kaiban["applicant"].id_number,
+        "f_company_name": "枣阳市青禾科技有限公司", "m_0": upload("申请书"), "m_1": upload("章程"),
+        "m_2": upload("证明")})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = BundleApplication.objects.get()
+    assert (application.channel, application.hall, application.submitted_by) == ("window", kaiban["hall"],
+                                                                                   kaiban["clerk"])

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import jsonschema
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,10 +80,17 @@ def _check_form(definition: BundleDefinition, form_data: dict) -> None:
 # -- application -----------------------------------------------------------------------------------
 
 def _next_number(region: str, day: dt.date) -> str:
-    sequence, _created = BundleSequence.objects.select_for_update().get_or_create(key=f"{region}:{day:%Y%m%d}")
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{region}-YS-{day:%Y%m%d}-{sequence.last:04d}"
+    """`<region>-YS-<yyyymmdd>-<serial>`; the serial comes from one upsert (INSERT … ON CONFLICT DO
+    UPDATE … RETURNING, on PostgreSQL and SQLite alike), so two bundles received at once never share a
+    number and the first of the day does not race on creating its row."""
+    table = connection.ops.quote_name(BundleSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("key", "last") VALUES (%s, 1) '
+            f'ON CONFLICT ("key") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+            [f"{region}:{day:%Y%m%d}"])
+        serial = cursor.fetchone()[0]
+    return f"{region}-YS-{day:%Y%m%d}-{serial:04d}"
 
 
 def office_hours(application: BundleApplication) -> workcal.OfficeHours:
