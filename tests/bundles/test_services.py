@@ -304,3 +304,14 @@ def test_bundle_numbers_follow_each_other_per_day(kaiban):
     first = apply_online(kaiban, now="2026-11-02 09:00")
     second = apply_online(kaiban, now="2026-11-02 09:01")
     assert first.number.endswith("-YS-20261102-0001") and second.number.endswith("-YS-20261102-0002")
+
+
+def test_a_missing_form_field_is_named_in_chinese_and_english(kaiban):
+    with pytest.raises(ValidationFailed) as bad:
+        bs.apply_bundle(actor=kaiban["applicant_user"], definition=kaiban["definition"],
+                        applicant=kaiban["applicant"], channel="online", form_data={"registered_capital": 0},
+                        materials=[])
+    issues = {i.field: i.as_dict() for i in bad.value.issues}
+    assert set(issues) == {"form.company_name", "form.registered_capital"}
+    assert issues["form.company_name"]["message_en"] == "This field is required."
+    assert issues["form.registered_capital"]["message_en"] == "Must be at least 1."

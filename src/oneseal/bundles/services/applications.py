@@ -18,6 +18,7 @@ from oneseal.cases.services import MaterialUpload, ReusedMaterial
 from oneseal.catalog.models import Hall, LimitUnit
 from oneseal.kernel import audit, events, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
+from oneseal.kernel.fielderrors import issue_from_jsonschema
 from oneseal.kernel.uploads import StoredFile, check_upload
 
 from .. import policy, structure
@@ -66,13 +67,11 @@ def application_form(definition: BundleDefinition) -> dict:
 
 
 def _check_form(definition: BundleDefinition, form_data: dict) -> None:
-    schema = application_form(definition)
-    validator = jsonschema.Draft202012Validator(schema)
-    issues = [
-        FieldIssue(field="form." + ".".join(str(p) for p in err.absolute_path) if err.absolute_path else "form",
-                   code=f"schema_{err.validator}", message=_("%(problem)s"), params={"problem": err.message})
-        for err in sorted(validator.iter_errors(form_data), key=lambda e: list(e.absolute_path))
-    ]
+    """The one form against its JSON Schema; each problem names its field (``form.company_name``) in
+    Chinese and English, as a single case's form does."""
+    validator = jsonschema.Draft202012Validator(application_form(definition))
+    issues = [issue_from_jsonschema(err)
+              for err in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path])]
     if issues:
         raise ValidationFailed(issues, _("The application form has errors."))
 
