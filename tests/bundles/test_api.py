@@ -147,3 +147,18 @@ def test_definitions_over_http_refuse_a_cycle_and_non_administrators(kaiban, use
     created = post(admin, f"{URL}/definitions", body)
     assert created.status_code == 200, created.content
     assert created.json()["items"][1]["depends_on"] == [reg]
+
+
+def test_a_supervisor_lists_the_overdue_bundles(kaiban):
+    from oneseal.bundles import services as bs
+
+    from .conftest import apply_online
+
+    late = apply_online(kaiban, now="2026-11-02 09:00")  # due 2026-11-03 17:30, long past
+    supervisor = token_client(kaiban["supervisor"])
+    assert [b["number"] for b in supervisor.get(URL, {"overdue": "true"}).json()["results"]] == [late.number]
+    assert bs.accept_parts(actor=kaiban["clerk"], application=late)
+    events.dispatch_all()
+    assert supervisor.get(URL, {"overdue": "true", "status": "in_progress"}).json()["count"] == 1
+    assert supervisor.get(URL, {"overdue": "true", "status": "submitted"}).json()["count"] == 0
+    assert token_client(kaiban["approver"]).get(URL, {"overdue": "true"}).json()["count"] == 0

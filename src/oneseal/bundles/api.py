@@ -295,6 +295,7 @@ def detail(b: BundleApplication) -> dict[str, Any]:
 
 class ListQuery(Schema):
     status: Literal[tuple(BundleStatus.values)] | None = None  # type: ignore[valid-type]
+    overdue: bool = Field(False, description="only open bundles past their own due time")
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -303,6 +304,8 @@ def list_bundles(request: HttpRequest, query: Query[ListQuery]):
     qs = selectors.visible_bundles(request.user)
     if query.status:
         qs = qs.filter(status=query.status)
+    if query.overdue:
+        qs = selectors.overdue(qs)
     current = Paginator(qs.order_by("-submitted_at", "-id"), PAGE_SIZE).get_page(query.page)
     return {"count": current.paginator.count, "page": current.number, "pages": current.paginator.num_pages,
             "page_size": PAGE_SIZE, "results": [_summary(b) for b in current.object_list]}

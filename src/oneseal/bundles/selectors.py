@@ -39,6 +39,13 @@ def visible_bundles(user) -> QuerySet[BundleApplication]:
     return qs.filter(scope)
 
 
+def overdue(qs: QuerySet[BundleApplication], now=None) -> QuerySet[BundleApplication]:
+    """Open bundles past their own due time with a result still missing (for supervision)."""
+    from django.utils import timezone
+
+    return qs.filter(status__in=[BundleStatus.SUBMITTED, BundleStatus.IN_PROGRESS], due_at__lt=now or timezone.now())
+
+
 def bundle_for(user, number: str) -> BundleApplication | None:
     return visible_bundles(user).filter(number=number).first()
 
