@@ -34,3 +34,17 @@ def test_keys_lists_the_published_keys(licensing):
     call_command("licences", "keys", stdout=out)
     key = IssuerKey.objects.get()
     assert key.key_id in out.getvalue() and "SPJ" in out.getvalue()
+
+
+def test_the_sweep_runs_as_a_background_task(licensing, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from oneseal.licenses.tasks import expire_licences_task
+
+    today = timezone.localdate()
+    old = ls.issue_licence(actor=None, licence_type=licensing["food"], holder=licensing["applicant"],
+                           issuer=licensing["bureau"], data={}, valid_from=today - dt.timedelta(days=10),
+                           valid_until=today - dt.timedelta(days=1))
+    result = expire_licences_task.enqueue()
+    assert result.return_value == {"renewed": 0, "expired": 1}
+    old.refresh_from_db()
+    assert old.status == LicenceStatus.EXPIRED
