@@ -438,7 +438,10 @@ def submit(request: HttpRequest, fields: Form[SubmitForm], file: File[list[Uploa
     """Multipart form: the fields below, and each material as a file part named
     `material:<material name>` (or repeated `file` parts with a parallel list of `material` fields).
     Header `Idempotency-Key` (optional, ≤100 characters): a repeat with the same key and body
-    answers the same case; the same key with another body is refused (422, field Idempotency-Key)."""
+    answers the same case; the same key with another body is refused (422, field Idempotency-Key).
+    Once-only (免提交): `use_licence` names materials to take from the applicant's electronic licences
+    instead of a file (`GET /api/v1/licences/offers?item=` lists them); one the applicant holds no valid
+    licence for is 422 `no_licence_for_material` (field `use_licence.N`)."""
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 100:
         raise InvalidInput("idempotency_key_too_long", _("The Idempotency-Key is at most 100 characters."),
