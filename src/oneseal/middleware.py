@@ -46,8 +46,8 @@ class StripNulFromQueryMiddleware:
 
     PostgreSQL cannot store or compare text containing NUL, and a NUL is never meaningful in a search
     box, a reason or a name, so `?q=a%00b` searches for "ab" and a form field "a\\0b" is read as "ab"
-    instead of failing deep inside a query. Uploaded files are not touched. A NUL in a JSON body is
-    refused by the API (422, field "input").
+    instead of failing deep inside a query. Uploaded files are not touched. Form bodies are cleaned for
+    the pages, not for the API, which refuses a NUL in a JSON body itself (422, field "input").
     """
 
     def __init__(self, get_response):
@@ -57,7 +57,10 @@ class StripNulFromQueryMiddleware:
         raw = request.META.get("QUERY_STRING", "")
         if "%00" in raw or "\x00" in raw:
             request.GET = _without_nul(request.GET)
-        if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+        # Pages only: the API reads its own bodies (a NUL in JSON is a 422 there), and a multipart body
+        # parsed here could no longer be read raw by an endpoint that takes JSON.
+        if (request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES
+                and not request.path_info.startswith("/api/")):
             form = request.POST  # parsed once here; Django keeps it (and the files) for the view
             if any("\x00" in key or any("\x00" in v for v in values) for key, values in form.lists()):
                 request.POST = _without_nul(form)
