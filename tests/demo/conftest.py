@@ -17,9 +17,10 @@ def _simulator_key() -> str:
 
 @pytest.fixture(scope="module")
 def demo_settings(tmp_path_factory):
-    """Uploads of the demo cases in a temporary folder; the payment simulator with a throw-away key."""
+    """Uploads of the demo cases and the issuers' keys in temporary folders; the payment simulator with a throw-away key."""
     return override_settings(
         PASSWORD_HASHERS=FAST_HASHERS, ONESEAL_UPLOAD_ROOT=tmp_path_factory.mktemp("uploads"),
+        ONESEAL_LICENCE_KEY_DIR=tmp_path_factory.mktemp("keys"),
         PAYMENT_PROVIDER="simulator", PAYMENT_SIMULATOR_PRIVATE_KEY=_simulator_key(), PAYMENT_PLATFORM_PUBLIC_KEY="",
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     )

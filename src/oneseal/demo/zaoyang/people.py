@@ -59,7 +59,9 @@ _GIVEN = (
 _REVIEW_SECTIONS = ("企业登记审批科", "工程建设审批科", "社会事务审批科", "农林水审批科", "交通文旅审批科",
                     "现场勘验科")
 # Departments still deciding in the hall, and how many approvers they keep there.
-_DEPARTMENT_APPROVERS = {"SHJJ": 2, "NYJ": 2, "WJJ": 2, "YJJ": 2, "SCJGJ": 2, "BDCZX": 4, "GAJ": 2, "SWJ": 2}
+# 人社局 (RSJ) approves social-security registration, a part of the 企业开办 bundle.
+_DEPARTMENT_APPROVERS = {"SHJJ": 2, "NYJ": 2, "WJJ": 2, "YJJ": 2, "SCJGJ": 2, "BDCZX": 2, "RSJ": 2, "GAJ": 2,
+                         "SWJ": 2}
 _TWO_CLERK_DEPARTMENTS = {BUREAU, "BDCZX", "GAJ", "SWJ"}
 _WINDOW_TITLES = {"comprehensive": "综合受理窗口工作人员", "output": "综合出件窗口工作人员",
                   "consultation": "咨询导办工作人员", "department": "窗口工作人员"}
