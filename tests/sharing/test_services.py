@@ -1,5 +1,7 @@
+import threading
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from oneseal.kernel import events
 from oneseal.kernel.audit import verify_chain
@@ -260,3 +262,33 @@ def test_only_the_departments_regulators_or_an_administrator_manage_its_webhooks
     s.deactivate_webhook_endpoint(actor=domain["regulator"], endpoint=endpoint)
     with pytest.raises(s.Conflict):
         s.deactivate_webhook_endpoint(actor=domain["regulator"], endpoint=endpoint)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_two_workers_handling_the_same_event_at_once_make_one_push(domain):
+    """Two workers (threads with their own connections) handle one event at the same moment: the
+    unique source event makes the second a no-op, not an error or a second push."""
+    case = make_case(domain["item"])
+    event = decision_event(case)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def handle():
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=10)
+                results.append(s.push_from_event(event))
+        except Exception as error:  # any failure is the finding; asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=handle) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    assert sorted(r is None for r in results) == [False, True]
+    assert RegulatorPush.objects.filter(source_event=event.id).count() == 1
