@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from oneseal.sharing import services as s
 from oneseal.sharing.models import RegulatorFinding, RegulatorPush
-from tests.sharing.conftest import _fresh_connections, decision_event, deliver, domain, make_case  # noqa: F401
+from tests.sharing.conftest import _fresh_connections, at, decision_event, deliver, domain, make_case  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,3 +83,30 @@ def test_the_inbox_on_a_phone(phone_page, domain, pushes, screenshot):  # noqa: 
     expect(phone_page.locator(".push-card")).to_have_count(3)
     assert phone_page.evaluate(NO_HORIZONTAL_OVERFLOW_JS) <= 0
     screenshot(phone_page, "sharing-inbox-phone")
+
+
+def test_the_bureau_handles_a_finding_and_supervision_sees_escalations(page, domain, pushes,  # noqa: F811
+                                                                       screenshot, assert_accessible):
+    s.file_finding(actor=domain["regulator"], push=pushes[1], kind="rectification", text="公示信息与登记不一致",
+                   legal_basis="《市场主体登记管理条例》第四十六条")
+    s.sweep_pushes(at("2026-10-20 09:00"))
+    sign_in(page, "approver")
+    page.goto("/workbench/findings/")
+    card = page.locator(".case-card").first
+    expect(card).to_contain_text("公示信息与登记不一致")
+    assert_accessible(page)
+    card.get_by_role("button", name=re.compile("Acknowledge|签收|确认")).click()
+    expect(page.locator(".case-card .message").first).to_be_visible()
+    page.locator(".case-card textarea[name=outcome]").first.fill("已核查登记材料并责令更正")
+    page.locator(".case-card form[action$='/close/'] button").first.click()
+    expect(page.locator(".case-card.is-done")).to_have_count(1)
+    screenshot(page, "sharing-findings")
+    assert_accessible(page)
+    assert RegulatorFinding.objects.get().outcome == "已核查登记材料并责令更正"
+
+    page.context.clear_cookies()
+    sign_in(page, "supervisor")
+    page.goto("/supervision/escalations/")
+    expect(page.locator("tbody tr")).to_have_count(3)  # the two unclaimed pushes and the other department's
+    screenshot(page, "sharing-escalations")
+    assert_accessible(page)
