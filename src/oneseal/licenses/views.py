@@ -106,7 +106,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
     licences = [(licence, selectors.verdict_of(licence)) for licence in selectors.wallet(request.user)]
     uses = selectors.uses_of_my_licences(request.user)
     return render(request, "licenses/wallet.html", {
-        "nav": "my", "licences": [(lic, v, verdict_label(v)) for lic, v in licences], "uses": uses[:200],
+        "nav": "wallet", "licences": [(lic, v, verdict_label(v)) for lic, v in licences], "uses": uses[:200],
         "saved": uses.count(),
     })
 
@@ -123,7 +123,7 @@ def _my_licence_page(request, licence, error: str = "", status: int = 200) -> Ht
     deadline = services.renewal_deadline(licence)
     pending = licence.renewals.filter(status=RenewalStatus.PENDING).first()
     return render(request, "licenses/my_licence.html", {
-        "nav": "my", "licence": licence, "verdict": verdict, "verdict_label": verdict_label(verdict),
+        "nav": "wallet", "licence": licence, "verdict": verdict, "verdict_label": verdict_label(verdict),
         "fields": _fields(licence), "uses": licence.uses.select_related("case__item", "department"),
         "renewal_deadline": deadline, "pending_renewal": pending, "renewals": licence.renewals.all(),
         "can_renew": verdict == selectors.Verdict.VALID and deadline is not None and pending is None
