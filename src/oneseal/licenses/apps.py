@@ -17,3 +17,9 @@ class LicensesConfig(AppConfig):
         from .offers import licence_offers
 
         register_material_offers(licence_offers)
+
+        from oneseal.kernel import periodic
+
+        from .tasks import expire_licences_task
+
+        periodic.register(expire_licences_task)  # the scheduler queues the sweep each round

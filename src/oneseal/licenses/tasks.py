@@ -1,5 +1,6 @@
 """Background work of the licences app (django-tasks): the daily sweep that deems renewals granted
-(Art. 50) and marks expired licences, queued by `oneseal licences expire --queue` or a scheduler."""
+(Art. 50) and marks expired licences, queued each round by `oneseal cases scheduler` (registered with kernel.periodic) or by
+`oneseal licences expire --queue`."""
 
 from __future__ import annotations
 
