@@ -13,6 +13,7 @@ def _fresh_connections():
     """Kept-alive webhook connections and cached endpoints belong to one test's receivers."""
     yield
     webhooks.close_connections()
+    webhooks.forget_unreachable()
     receivers._endpoints.clear()
 
 

@@ -109,6 +109,7 @@ def test_a_500_is_retried_with_backoff_without_holding_up_another_endpoint(domai
 
 def test_a_receiver_that_stalls_times_out_and_the_others_are_delivered(domain, settings):
     settings.ONESEAL_WEBHOOK_TIMEOUT = 0.5
+    settings.ONESEAL_WEBHOOK_COOLDOWN = 0.3
     with Receiver(stall_seconds=3, stall_count=1) as stalling, Receiver() as healthy:
         endpoint_for(domain, stalling, name="stalling")
         endpoint_for(domain, healthy, name="healthy")
@@ -120,8 +121,25 @@ def test_a_receiver_that_stalls_times_out_and_the_others_are_delivered(domain, s
         assert report.delivered == 1 and report.retried == 1 and "within 0.5 s" in report.errors[0]
         assert healthy.received == 1
         retry = EventDelivery.objects.get(status=DeliveryStatus.PENDING, subscriber__startswith="sharing.")
+        time.sleep(0.4)  # past the cooldown
         deliver(now=retry.next_attempt_at)
         assert stalling.received == 1
+
+
+def test_a_stalled_receiver_costs_a_batch_one_timeout_not_one_per_push(domain, settings):
+    settings.ONESEAL_WEBHOOK_TIMEOUT = 0.5
+    with Receiver(stall_seconds=2, stall_count=50) as stalling, Receiver() as healthy:
+        endpoint_for(domain, stalling, name="stalling")
+        endpoint_for(domain, healthy, name="healthy")
+        for _ in range(4):
+            push_event(domain)
+        started = time.monotonic()
+        report = deliver()
+        elapsed = time.monotonic() - started
+        assert healthy.received == 4 and report.delivered == 4 and report.retried == 4
+        assert elapsed < 1.5, elapsed  # one timeout; the three others were not tried
+        assert stalling.stats()["requests"] == 1
+        assert sum("not tried again" in e for e in report.errors) == 3
 
 
 def test_a_receiver_that_is_down_is_retried(domain):

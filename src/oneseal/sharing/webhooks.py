@@ -8,7 +8,10 @@ Each delivery is one HTTP POST of the push as JSON with three headers:
 
 A 2xx answer is a delivery. Anything else — another status, a refused connection, no answer within
 `ONESEAL_WEBHOOK_TIMEOUT` seconds (default 5) — raises `WebhookFailed`, and the outbox retries that
-delivery with exponential backoff while the others go on. Delivery is at least once.
+delivery with exponential backoff while the others go on. Delivery is at least once. A receiver that
+timed out or refused the connection is not tried again for `ONESEAL_WEBHOOK_COOLDOWN` seconds (default
+30) by this worker: its other deliveries fail at once and wait for their retry, so one stalled receiver
+costs a batch one timeout, not one per push.
 
 Connections are kept alive per worker thread (one per host), so a busy worker does not pay a TCP
 handshake per push; a connection the receiver closed while idle is reopened once, transparently (the
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -84,6 +88,25 @@ def close_connections() -> None:
         conn.close()
 
 
+# Receivers that did not answer in time or refused the connection, until when they are not tried again:
+# the deliveries after the first one in a batch fail at once (and are retried with backoff) instead of
+# each holding up the batch for the full timeout.
+_unreachable: dict[tuple[str, str, int], float] = {}
+
+
+def cooldown() -> float:
+    return float(getattr(settings, "ONESEAL_WEBHOOK_COOLDOWN", 30.0))
+
+
+def _mark_unreachable(key: tuple[str, str, int]) -> None:
+    _unreachable[key] = time.monotonic() + cooldown()
+
+
+def forget_unreachable() -> None:
+    """Try every receiver again at once (tests; an operator after fixing a receiver restarts the worker)."""
+    _unreachable.clear()
+
+
 def post(url: str, secret: str, event_id: str, body: bytes, *, now: float | None = None) -> Answer:
     """Sign and POST `body` to `url`; return the answer if it is 2xx, else raise WebhookFailed."""
     parts = urlsplit(url)
@@ -91,6 +114,10 @@ def post(url: str, secret: str, event_id: str, body: bytes, *, now: float | None
     if scheme not in ("http", "https") or not parts.hostname:
         raise WebhookFailed(f"not an http(s) URL: {parts.scheme}://{parts.hostname}")
     port = parts.port or (443 if scheme == "https" else 80)
+    key = (scheme, parts.hostname, port)
+    if _unreachable.get(key, 0.0) > time.monotonic():
+        raise WebhookFailed(f"{parts.hostname}:{port} did not answer a moment ago; not tried again for "
+                            f"up to {cooldown():g} s")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     stamp = str(int(now if now is not None else time.time()))
     headers = {
@@ -117,9 +144,12 @@ def post(url: str, secret: str, event_id: str, body: bytes, *, now: float | None
             raise WebhookFailed(f"{type(error).__name__} from {parts.hostname}:{port}") from None
         except TimeoutError:
             _drop(scheme, parts.hostname, port)
+            _mark_unreachable(key)
             raise WebhookFailed(f"no answer from {parts.hostname}:{port} within {seconds:g} s") from None
         except (OSError, http.client.HTTPException) as error:
             _drop(scheme, parts.hostname, port)
+            if isinstance(error, ConnectionRefusedError | socket.gaierror):
+                _mark_unreachable(key)
             raise WebhookFailed(f"{type(error).__name__} from {parts.hostname}:{port}: {error}") from None
     if not 200 <= answer.status < 300:
         raise WebhookFailed(f"{parts.hostname}:{port} answered {answer.status}")
