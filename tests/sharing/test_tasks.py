@@ -7,7 +7,7 @@ from django.utils import translation
 from oneseal.kernel.calendar_services import set_local_day
 from oneseal.kernel.workcal import invalidate_calendar
 from oneseal.sharing import services as s
-from oneseal.sharing.models import RegulatorPush
+from oneseal.sharing.models import RegulatorPush, WebhookEndpoint
 from oneseal.sharing.tasks import sweep_pushes_task
 from tests.sharing.conftest import at, decision_event, deliver, make_case
 
@@ -52,3 +52,21 @@ def test_a_calendar_change_moves_the_deadline_of_a_waiting_push(domain):
         assert s.recompute_push_deadlines([2026]) == 0
     finally:
         invalidate_calendar()
+
+
+def test_an_operator_registers_a_regulators_webhook_and_sees_the_secret_once(domain):
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command("sharing", "webhook", "create", "regulator", "https://reg.example.gov.cn/hook",
+                     stdout=out, stderr=err)
+    secret = out.getvalue().strip()
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret == secret and endpoint.department == domain["market"] and endpoint.owner == domain["regulator"]
+    assert "shown once" in err.getvalue() and secret not in err.getvalue()
+    listing = io.StringIO()
+    call_command("sharing", "webhook", "list", stdout=listing)
+    assert "reg.example.gov.cn" in listing.getvalue() and secret not in listing.getvalue()
+    with pytest.raises(CommandError):
+        call_command("sharing", "webhook", "create", "approver", "https://x.example/")
+    with pytest.raises(CommandError):
+        call_command("sharing", "webhook", "create", "regulator", "ftp://x.example/")
