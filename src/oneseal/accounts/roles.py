@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Model permissions the administrator gets in the Django admin.
 ADMIN_MODEL_APPS = ("catalog", "kernel", "accounts")
 # Apps the administrator may only look at in the admin (their records change through services).
-ADMIN_VIEW_APPS = ("cases", "payments")
+ADMIN_VIEW_APPS = ("cases", "payments", "licenses", "sharing", "bundles")
 
 # Roles that are staff of the government (have a StaffProfile and reach the admin if permitted).
 STAFF_ROLES = {

@@ -16,3 +16,9 @@ class SharingConfig(AppConfig):
 
         receivers.register()
         register_deadline_recomputer(recompute_push_deadlines)
+
+        from oneseal.kernel import periodic
+
+        from .tasks import sweep_pushes_task
+
+        periodic.register(sweep_pushes_task)  # reminders and escalations, each scheduler round
