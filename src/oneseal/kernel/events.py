@@ -2,11 +2,13 @@
 
 A service calls `record()` inside its transaction: the event and one delivery row per subscriber are
 written with the change they describe, so either both exist or neither does. A worker
-(`oneseal events dispatch --loop`) calls `dispatch()`, which claims due deliveries with
-``SELECT … FOR UPDATE SKIP LOCKED`` (any number of workers can run), runs each subscriber's handler in
-a savepoint, and marks it delivered, or schedules a retry with exponential backoff, or gives up after
-`max_attempts` and leaves it for supervision. A worker killed mid-batch commits nothing of that batch,
-so its deliveries are made again: delivery is at least once, and receivers deduplicate by event id.
+(`oneseal events dispatch --loop`) calls `dispatch()`, which handles due deliveries one transaction
+each: it claims one with ``SELECT … FOR UPDATE SKIP LOCKED`` (any number of workers can run), runs the
+subscriber's handler in a savepoint, and marks it delivered, or schedules a retry with exponential
+backoff, or gives up after `max_attempts` and leaves it for supervision, and commits. One delivery per
+transaction keeps every lock a handler takes (the audit chain's, a case's row) for that handler only,
+never across a batch of slow webhook calls. A worker killed mid-delivery commits nothing of it, so it is
+made again: delivery is at least once, and receivers deduplicate by event id.
 
 Subscribers register in their app's ``ready()``:
 
@@ -121,21 +123,29 @@ class DispatchReport:
     errors: list[str] = field(default_factory=list)
 
 
-def dispatch(*, batch: int = 100, now: dt.datetime | None = None, subscriber_prefix: str = "") -> DispatchReport:
-    """Deliver up to `batch` due deliveries in one transaction; see the module docstring."""
+def dispatch(*, batch: int = 100, now: dt.datetime | None = None, subscriber_prefix: str = "",
+             exclude_prefix: str = "") -> DispatchReport:
+    """Handle up to `batch` due deliveries, each in its own transaction; see the module docstring.
+    `subscriber_prefix` / `exclude_prefix` split the work between workers (e.g. webhooks apart)."""
     report = DispatchReport()
-    with transaction.atomic():
-        now = now or timezone.now()
-        due = EventDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        if subscriber_prefix:
-            due = due.filter(subscriber__startswith=subscriber_prefix)
-        claimed = list(due.select_for_update(skip_locked=True, of=("self",)).select_related("event")
-                       .order_by("next_attempt_at", "id")[:batch])
-        report.claimed = len(claimed)
-        for delivery in claimed:
+    fixed_now = now
+    for _n in range(batch):
+        with transaction.atomic():
+            now = fixed_now or timezone.now()
+            due = EventDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            if subscriber_prefix:
+                due = due.filter(subscriber__startswith=subscriber_prefix)
+            if exclude_prefix:
+                due = due.exclude(subscriber__startswith=exclude_prefix)
+            delivery = (due.select_for_update(skip_locked=True, of=("self",)).select_related("event")
+                        .order_by("next_attempt_at", "id").first())
+            if delivery is None:
+                break
+            report.claimed += 1
             _deliver(delivery, now, report)
-        EventDelivery.objects.bulk_update(claimed, ["status", "attempts", "next_attempt_at", "delivered_at",
-                                                    "last_error"])
+            EventDelivery.objects.filter(pk=delivery.pk).update(
+                status=delivery.status, attempts=delivery.attempts, next_attempt_at=delivery.next_attempt_at,
+                delivered_at=delivery.delivered_at, last_error=delivery.last_error)
     return report
 
 

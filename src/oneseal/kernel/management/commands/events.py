@@ -2,6 +2,7 @@
 
     oneseal events dispatch              deliver what is due now, once
     oneseal events dispatch --loop       keep delivering (the worker process; stops on SIGTERM / Ctrl-C)
+        [--only PREFIX | --exclude PREFIX]   split the work, e.g. webhooks (sharing.webhook:) in a worker of their own
     oneseal events status                pending / delivered / given-up deliveries per subscriber
 """
 
@@ -25,8 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("verb", choices=["dispatch", "status"])
         parser.add_argument("--loop", action="store_true", help="keep dispatching until stopped")
         parser.add_argument("--every", type=float, default=1.0, help="seconds to wait when nothing was due")
-        parser.add_argument("--batch", type=int, default=100, help="deliveries claimed per transaction")
+        parser.add_argument("--batch", type=int, default=100, help="deliveries handled per round (one transaction each)")
         parser.add_argument("--max-rounds", type=int, default=None, help="stop after this many rounds")
+        parser.add_argument("--only", default="", metavar="PREFIX",
+                            help="only deliveries whose subscriber starts with PREFIX (e.g. sharing.webhook:)")
+        parser.add_argument("--exclude", default="", metavar="PREFIX",
+                            help="leave out deliveries whose subscriber starts with PREFIX")
 
     def handle(self, *args, verb: str, **options):
         if verb == "status":
@@ -38,7 +43,8 @@ class Command(BaseCommand):
         rounds = delivered = retried = dead = 0
         while not stop.is_set():
             rounds += 1
-            report = events.dispatch(batch=options["batch"])
+            report = events.dispatch(batch=options["batch"], subscriber_prefix=options["only"],
+                                     exclude_prefix=options["exclude"])
             delivered, retried, dead = delivered + report.delivered, retried + report.retried, dead + report.dead
             for error in report.errors:
                 self.stderr.write(error)
