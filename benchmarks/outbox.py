@@ -16,7 +16,7 @@ benchmarks/_pg.py, loopback, fsync=off):
    `oneseal events dispatch --loop --batch B`, delivers them; timed until no delivery is pending.
 3. Kill test: N more events to the second endpoint; the same worker command is started, killed with
    SIGKILL after `--kill-every` seconds (±50 %, at random) of delivering — counted from its first
-   committed batch, so every kill lands on a worker at work rather than in Django's start-up (1-3 s on
+   committed delivery, so every kill lands on a worker at work rather than in Django's start-up (1-3 s on
    this machine) — and started again at once, until no delivery is pending (or `--max-seconds` passes).
 4. Prints, for both runs: events, requests the receiver got (sent), distinct events received,
    duplicates absorbed, lost (= events − distinct received), deliveries left pending or given up,
@@ -275,7 +275,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--kill-every", type=float, default=3.0, help="seconds from a worker's start to its SIGKILL")
-    parser.add_argument("--batch", type=int, default=200, help="deliveries the worker claims per transaction")
+    parser.add_argument("--batch", type=int, default=200, help="deliveries the worker handles per round (one transaction each)")
     parser.add_argument("--max-seconds", type=float, default=420.0, help="time bound of each run")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_a: sys.exit(143))  # clean up (receivers, database) on SIGTERM

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LicenceType(models.Model):
@@ -100,7 +101,7 @@ class LicenceSequence(models.Model):
 
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("Valid")  # 有效
-    REVOKED = "revoked", _("Revoked")  # 已撤销
+    REVOKED = "revoked", pgettext_lazy("licence status", "Revoked")  # 已注销
     EXPIRED = "expired", _("Expired")  # 已过期
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from oneseal.cases.notices.data import mask_id
@@ -32,7 +32,7 @@ def verdict_label(verdict: str) -> str:
     labels = {
         selectors.Verdict.VALID: gettext("Valid"),
         selectors.Verdict.NOT_YET_VALID: gettext("Not yet valid (a renewal, valid from the date shown)"),
-        selectors.Verdict.REVOKED: gettext("Revoked"),
+        selectors.Verdict.REVOKED: pgettext("licence status", "Revoked"),
         selectors.Verdict.EXPIRED: gettext("Expired"),
         selectors.Verdict.TAMPERED: gettext("Tampered: the record does not match the issuer's signature"),
         selectors.Verdict.UNKNOWN: gettext("No licence with this number"),
