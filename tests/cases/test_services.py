@@ -119,7 +119,7 @@ def test_a_form_that_violates_the_schema_is_refused(world, form, field):
     ({"shop_name": "老张面馆"}, "This field is required.", "此字段为必填项。"),
     ({"shop_name": "老张面馆", "area": 0}, "Must be at least 1.", "不得小于 1。"),
     ({"shop_name": "x", "area": 10}, "At least 2 characters.", "至少 2 个字符。"),
-    ({"shop_name": "老张面馆", "area": "big"}, "Must be a number.", "必须是数字。"),
+    ({"shop_name": "老张面馆", "area": "big"}, "Must be a number.", "必须为数字。"),
 ])
 def test_form_errors_are_told_in_chinese_and_english(world, form, english, chinese):
     from django.utils import translation
