@@ -2,16 +2,15 @@
 
 A case number is region code + date + serial: ``420683-20261125-00042`` (the serial restarts each
 day per region). Notice numbers follow the bureau's document style, e.g. ``枣审受字〔2026〕第000123号``,
-one series per kind and year. A serial is taken with one upsert (INSERT … ON CONFLICT DO UPDATE …
-RETURNING, on PostgreSQL and SQLite alike): the row stays locked until the caller's transaction ends,
-so two submissions never get the same number, and a first serial of the day needs no second statement.
+one series per kind and year. Serials come from `kernel.sequences.next_serial` (one upsert whose row
+stays locked until the caller's transaction ends), so two submissions never get the same number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from oneseal.kernel import sequences
 
 from .models import CaseSequence
 from .notices import format_notice_number
@@ -19,12 +18,7 @@ from .notices import format_notice_number
 
 def next_serial(key: str) -> int:
     """Take the next serial of a sequence; must run inside the caller's transaction."""
-    table = connection.ops.quote_name(CaseSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "last") VALUES (%s, 1) '
-            f'ON CONFLICT ("key") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"', [key])
-        return cursor.fetchone()[0]
+    return sequences.next_serial(CaseSequence, key)
 
 
 def next_case_number(region_code: str, day: dt.date) -> str:

@@ -7,8 +7,8 @@ its hyphens (``SPJYYZZ2026000123``). The check character catches every single mi
 and nearly every swap of two adjacent ones, so a number read off paper is checked before it is
 looked up.
 
-Serials come from a `LicenceSequence` row locked for the transaction (SELECT … FOR UPDATE on
-PostgreSQL; SQLite serialises writers), so two issuances never get the same number.
+Serials come from a `LicenceSequence` row, taken with `kernel.sequences.next_serial`'s upsert and locked
+until the transaction ends, so two issuances never get the same number.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 from stdnum.iso7064 import mod_37_36
 
+from oneseal.kernel import sequences
 from oneseal.kernel.errors import DomainError
 
 from .models import LicenceSequence
@@ -60,8 +61,5 @@ def check_number(number: str, *, field: str = "number") -> str:
 
 def next_licence_number(issuer_code: str, type_code: str, year: int) -> str:
     """Take the next serial for the issuer, type and year; must run inside the caller's transaction."""
-    sequence, _created = LicenceSequence.objects.select_for_update().get_or_create(
-        key=f"{issuer_code}:{type_code}:{year}")
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return format_number(issuer_code, type_code, year, sequence.last)
+    serial = sequences.next_serial(LicenceSequence, f"{issuer_code}:{type_code}:{year}")
+    return format_number(issuer_code, type_code, year, serial)

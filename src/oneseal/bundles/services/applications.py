@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import jsonschema
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from oneseal.cases import services as case_services
 from oneseal.cases.models import Applicant, Case, CaseStatus, Channel, DeliveryMethod
 from oneseal.cases.services import MaterialUpload, ReusedMaterial
 from oneseal.catalog.models import Hall, LimitUnit
-from oneseal.kernel import audit, events, workcal
+from oneseal.kernel import audit, events, sequences, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.fielderrors import issue_from_jsonschema
 from oneseal.kernel.uploads import StoredFile, check_upload
@@ -82,13 +82,7 @@ def _next_number(region: str, day: dt.date) -> str:
     """`<region>-YS-<yyyymmdd>-<serial>`; the serial comes from one upsert (INSERT … ON CONFLICT DO
     UPDATE … RETURNING, on PostgreSQL and SQLite alike), so two bundles received at once never share a
     number and the first of the day does not race on creating its row."""
-    table = connection.ops.quote_name(BundleSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "last") VALUES (%s, 1) '
-            f'ON CONFLICT ("key") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
-            [f"{region}:{day:%Y%m%d}"])
-        serial = cursor.fetchone()[0]
+    serial = sequences.next_serial(BundleSequence, f"{region}:{day:%Y%m%d}")
     return f"{region}-YS-{day:%Y%m%d}-{serial:04d}"
 
 
