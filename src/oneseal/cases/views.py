@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from oneseal.accounts.roles import RoleCode, roles_of
 from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
-from oneseal.kernel.errors import DomainError, ValidationFailed
+from oneseal.kernel.errors import DomainError
 from oneseal.kernel.uploads import open_stored
 
 from . import clock, documents, forms, selectors, services
@@ -41,22 +41,9 @@ TRACK_WINDOW = 600  # … in this many seconds
 
 # -- helpers -------------------------------------------------------------------------------------
 
-def _message(error: DomainError) -> str:
-    """The refusal in the page's language (the services' messages are lazy and parametrised)."""
-    text = str(error.message)
-    return text % error.params if error.params else text
-
-
 def _errors_of(error: DomainError) -> dict[str, list[str]]:
     """Field → messages of a refusal; "" holds what names no field."""
-    out: dict[str, list[str]] = {}
-    if isinstance(error, ValidationFailed) and error.issues:
-        for issue in error.issues:
-            text = str(issue.message) % issue.params if issue.params else str(issue.message)
-            out.setdefault(issue.field, []).append(text)
-    else:
-        out.setdefault(error.field or "", []).append(_message(error))
-    return out
+    return error.by_field()
 
 
 WINDOW_FIELDS = {"problems", "reason", "legal_basis", "materials", "method", "carrier", "waybill"}

@@ -76,6 +76,24 @@ class DomainError(Exception):
         prefix = f"{self.field}: " if self.field else ""
         return f"{prefix}{text['zh-hans']} / {text['en']}"
 
+    def text(self) -> str:
+        """The refusal in the active language (for a page)."""
+        message = str(self.message)
+        return message % self.params if self.params else message
+
+    def by_field(self, general: str = "") -> dict[str, list[str]]:
+        """Field → messages in the active language (for a page's form); `general` holds what names no
+        field."""
+        out: dict[str, list[str]] = {}
+        issues = getattr(self, "issues", None)
+        if issues:
+            for issue in issues:
+                message = str(issue.message)
+                out.setdefault(issue.field, []).append(message % issue.params if issue.params else message)
+        else:
+            out.setdefault(self.field or general, []).append(self.text())
+        return out
+
 
 class ValidationFailed(DomainError):
     """Several field issues at once (e.g. every bad row of an import)."""

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from oneseal.kernel.errors import DomainError, ValidationFailed
+from oneseal.kernel.errors import DomainError
 
 from . import policy, selectors, services
 from .models import ClaimChannel, FindingKind, FindingStatus
@@ -28,20 +28,8 @@ from .models import ClaimChannel, FindingKind, FindingStatus
 PAGE_SIZE = 20
 
 
-def _message(error: DomainError) -> str:
-    text = str(error.message)
-    return text % error.params if error.params else text
-
-
 def _errors(error: DomainError) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    if isinstance(error, ValidationFailed) and error.issues:
-        for issue in error.issues:
-            text = str(issue.message) % issue.params if issue.params else str(issue.message)
-            out.setdefault(issue.field, []).append(text)
-    else:
-        out.setdefault(error.field or "general", []).append(_message(error))
-    return out
+    return error.by_field(general="general")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
