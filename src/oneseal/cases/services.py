@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any
 
-import jsonschema
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -20,7 +19,7 @@ from oneseal.accounts.roles import RoleCode
 from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
 from oneseal.kernel import audit, events, identity, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
-from oneseal.kernel.fielderrors import issue_from_jsonschema
+from oneseal.kernel.fielderrors import check_json_form
 from oneseal.kernel.uploads import StoredFile, check_upload, upload_root
 
 from . import clock, fees, policy
@@ -209,16 +208,6 @@ def _request_hash(item: ServiceItem, applicant: Applicant, channel: str, form_da
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _check_form(schema: dict, form_data: dict) -> None:
-    if not schema:
-        return
-    validator = jsonschema.Draft202012Validator(schema)
-    issues = [issue_from_jsonschema(err)
-              for err in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path])]
-    if issues:
-        raise ValidationFailed(issues, _("The application form has errors."))
-
-
 def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMaterial], *, supplement: bool = False) -> list:
     """Every required material is there, none is beyond the item's list, every file passes the checks."""
     listed = {m["name"]: m for m in snapshot.get("materials", [])}
@@ -272,7 +261,7 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
     if version is None:
         raise DomainError("item_not_published", _("The item %(code)s has no published version."), field="item",
                           code=item.code)
-    _check_form(version.snapshot.get("form_schema") or {}, form_data)
+    check_json_form(version.snapshot.get("form_schema") or {}, form_data)
     checked = _check_materials(version.snapshot, uploads)
     try:
         return _create_case(actor=actor, item=item, version=version, applicant=applicant, channel=channel,

@@ -88,3 +88,19 @@ def issue_from_jsonschema(err: Any, prefix: str = "form") -> FieldIssue:
     if isinstance(limit, list):
         limit = ", ".join(str(v) for v in limit)
     return FieldIssue(field=field, code=f"schema_{err.validator}", message=message, params={"limit": limit})
+
+
+def check_json_form(schema: dict, data: Any, *, prefix: str = "form") -> None:
+    """Validate an application form against its JSON Schema (draft 2020-12); every problem becomes a
+    bilingual FieldIssue naming its field, all of them in one ValidationFailed."""
+    if not schema:
+        return
+    import jsonschema
+
+    from .errors import ValidationFailed
+
+    validator = jsonschema.Draft202012Validator(schema)
+    issues = [issue_from_jsonschema(err, prefix)
+              for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])]
+    if issues:
+        raise ValidationFailed(issues, _("The application form has errors."))

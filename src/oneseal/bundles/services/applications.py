@@ -7,7 +7,6 @@ import io
 import json
 from typing import Any
 
-import jsonschema
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from oneseal.cases.services import MaterialUpload, ReusedMaterial
 from oneseal.catalog.models import Hall, LimitUnit
 from oneseal.kernel import audit, events, sequences, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
-from oneseal.kernel.fielderrors import issue_from_jsonschema
+from oneseal.kernel.fielderrors import check_json_form
 from oneseal.kernel.uploads import StoredFile, check_upload
 
 from .. import policy, structure
@@ -69,11 +68,7 @@ def application_form(definition: BundleDefinition) -> dict:
 def _check_form(definition: BundleDefinition, form_data: dict) -> None:
     """The one form against its JSON Schema; each problem names its field (``form.company_name``) in
     Chinese and English, as a single case's form does."""
-    validator = jsonschema.Draft202012Validator(application_form(definition))
-    issues = [issue_from_jsonschema(err)
-              for err in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path])]
-    if issues:
-        raise ValidationFailed(issues, _("The application form has errors."))
+    check_json_form(application_form(definition), form_data)
 
 
 # -- application -----------------------------------------------------------------------------------
