@@ -52,7 +52,7 @@ class EventDelivery(models.Model):
         verbose_name = _("event delivery")
         verbose_name_plural = _("event deliveries")
         constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="one_delivery_per_subscriber")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "id"], name="delivery_due")]
 
     def __str__(self) -> str:
         return f"{self.subscriber} ← {self.event_id} ({self.status})"
