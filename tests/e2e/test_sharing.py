@@ -95,7 +95,7 @@ def test_the_bureau_handles_a_finding_and_supervision_sees_escalations(page, dom
     card = page.locator(".case-card").first
     expect(card).to_contain_text("公示信息与登记不一致")
     assert_accessible(page)
-    card.get_by_role("button", name=re.compile("Acknowledge|签收|确认")).click()
+    card.get_by_role("button", name=re.compile("Acknowledge|接收")).click()
     expect(page.locator(".case-card .message").first).to_be_visible()
     page.locator(".case-card textarea[name=outcome]").first.fill("已核查登记材料并责令更正")
     page.locator(".case-card form[action$='/close/'] button").first.click()
