@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,13 +39,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from _server import PING, bench_application, gunicorn, request, server_env
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
 
 GOAL_SIGN_VERIFY_MS = 1.0  # ARCHITECTURE.md: a compiled SM2 library, well under 1 ms per sign and verify
 GOAL_VERIFY_P99_MS = 25.0  # the same bar as the public tracking lookup (track.py)
-PING = "/api/v1/_bench/ping"
 
 
 def licence_payload() -> bytes:
@@ -128,32 +128,9 @@ def measure_signatures(ops: int, rounds: int) -> dict[str, float | int | None]:
 # The verification API. The server process: gunicorn imports `licences:application` (PEP 562).
 # --------------------------------------------------------------------------------------------------
 
-def _bench_application():
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("django.request").setLevel(logging.ERROR)
-    from ninja import Router
-
-    from oneseal.api import api
-
-    ping = Router(tags=["benchmark"])
-
-    @ping.get("/ping", auth=None, include_in_schema=False)
-    def _ping(request):
-        return {"ok": True}
-
-    api.add_router("/_bench", ping)
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
-
-
 def __getattr__(name: str):
     if name == "application":
-        app = _bench_application()
+        app = bench_application()
         globals()["application"] = app
         return app
     raise AttributeError(name)
@@ -220,16 +197,6 @@ def in_process_ms(numbers: list[str], calls: int = 200, rounds: int = 3) -> floa
     return round(1000 / best_rate(lambda: client.get(_verify_path(random.choice(numbers))), calls, rounds), 2)
 
 
-def _env(var: str, database_url: str | None) -> dict[str, str]:
-    env = {**os.environ, "ONESEAL_VAR": var, "DEBUG": "0", "LOG_LEVEL": "ERROR",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "oneseal.settings",
-           "PYTHONPATH": str(ROOT / "src")}
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
 @contextlib.contextmanager
 def _database(kind: str) -> Iterator[tuple[str | None, str]]:
     """(DATABASE_URL or None for SQLite under ONESEAL_VAR, a label)."""
@@ -243,43 +210,12 @@ def _database(kind: str) -> Iterator[tuple[str | None, str]]:
         yield stack.enter_context(fresh_database(server, f"oneseal_bench_licences_{os.getpid()}")), "PostgreSQL"
 
 
-@contextlib.contextmanager
-def _gunicorn(env: dict[str, str], workers: int) -> Iterator[int]:
-    from track import _free_port, _request
-
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "benchmarks"), "-b", f"127.0.0.1:{port}", "-w",
-         str(workers), "--backlog", "2048", "--log-level", "warning", "--timeout", "30", "licences:application"],
-        env=env, cwd=ROOT, start_new_session=True)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if asyncio.run(_request(port, PING, 2))[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("gunicorn did not come up")
-            time.sleep(0.3)
-        yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def _verify_path(number: str) -> str:
     return f"/api/v1/licences/{number}/verify"
 
 
 def _first_answer(port: int, number: str) -> tuple[int, dict | None]:
-    from track import _request
-
-    status, data = asyncio.run(_request(port, _verify_path(number), 5))
+    status, data = asyncio.run(request(port, _verify_path(number), 5))
     try:
         return status, json.loads(data.split(b"\r\n\r\n", 1)[1])
     except (IndexError, ValueError):
@@ -291,8 +227,6 @@ async def tagged_open_loop(port: int, requests: list[tuple[str, str, bytes]], ra
     """Send requests[i] = (tag, path, expected text in a 200 answer) at start + i/rate whatever happens
     to the others (open loop, as track.py's), and give latency figures per tag. A status other than
     200, an answer without the expected text, a timeout or a broken connection is an error."""
-    from track import _request
-
     latencies: dict[str, list[float]] = {tag: [] for tag, _path, _text in requests}
     errors: dict[str, dict[str, int]] = {tag: {} for tag in latencies}
     lags: list[float] = []
@@ -303,7 +237,7 @@ async def tagged_open_loop(port: int, requests: list[tuple[str, str, bytes]], ra
     async def one(tag: str, path: str, expected: bytes, scheduled: float) -> None:
         lags.append(time.perf_counter() - scheduled)
         try:
-            status, body = await _request(port, path, timeout)
+            status, body = await request(port, path, timeout)
         except (TimeoutError, OSError) as failure:
             error(tag, type(failure).__name__)
             return
@@ -368,7 +302,7 @@ def _verify_requests(numbers: dict[str, list[str]], count: int, rng: random.Rand
 
 def measure_api(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory(prefix="oneseal-bench-") as var, _database(args.db) as (url, label):
-        env = _env(var, url)
+        env = server_env(var, url)
         sample_path = os.path.join(var, "sample.json")
         print(f"\nissuing {args.licences} licences per algorithm through the licences app ({label}) …", flush=True)
         done = subprocess.run([sys.executable, __file__, "--load", "--licences", str(args.licences), "--sample",
@@ -382,7 +316,7 @@ def measure_api(args: argparse.Namespace) -> dict:
         count = int(args.rate * args.duration)
         warm = max(1, int(args.rate * args.warmup))
         ping = [("reference", PING, b'"ok"')]
-        with _gunicorn(env, args.workers) as port:
+        with gunicorn("licences:application", env, args.workers) as port:
             verdicts = {}
             for algorithm, sample in numbers.items():
                 status, body = _first_answer(port, sample[0])

@@ -28,15 +28,14 @@ import io
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
+
+from _server import bench_application, gunicorn, request, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_P99_MS = 25.0
@@ -59,35 +58,9 @@ TIMELINES = {
 # The server process: gunicorn imports `track:application` (PEP 562 module __getattr__).
 # --------------------------------------------------------------------------------------------------
 
-def _bench_application():
-    import logging
-
-    import django
-
-    django.setup()
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # the wrong pairs' 404s are expected
-    from ninja import Router
-
-    from oneseal.api import api
-    from oneseal.cases.track_api import router as track_router
-
-    if track_router not in {registration[1] for registration in api._router_registrations}:
-        api.add_router("/track", track_router)  # not mounted in oneseal.api yet: mounted here only
-    ping = Router(tags=["benchmark"])
-
-    @ping.get("/ping", auth=None, include_in_schema=False)
-    def _ping(request):
-        return {"ok": True}
-
-    api.add_router("/_bench", ping)
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
-
-
 def __getattr__(name: str):
     if name == "application":
-        app = _bench_application()
+        app = bench_application()
         globals()["application"] = app
         return app
     raise AttributeError(name)
@@ -253,19 +226,6 @@ def load(n_cases: int, sample_path: str, seed: int = 7) -> dict:
 # The client: an open-loop generator on raw sockets.
 # --------------------------------------------------------------------------------------------------
 
-async def _request(port: int, path: str, timeout: float) -> tuple[int, bytes]:
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
-    try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
-        data = await asyncio.wait_for(reader.read(-1), timeout)
-    finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
-    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
-    return status, data
-
-
 async def open_loop(port: int, requests: list[tuple[str, int]], rate: float, timeout: float = 5.0) -> dict:
     """Send requests[i] at start + i/rate whatever happens to the others. Each request is (path, expected
     status); an answer with another status, a timeout or a broken connection is an error."""
@@ -276,7 +236,7 @@ async def open_loop(port: int, requests: list[tuple[str, int]], rate: float, tim
     async def one(path: str, expected: int, scheduled: float) -> None:
         lags.append(time.perf_counter() - scheduled)
         try:
-            status, _body = await _request(port, path, timeout)
+            status, _body = await request(port, path, timeout)
         except (TimeoutError, OSError) as error:
             errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
             return
@@ -324,53 +284,12 @@ def track_requests(sample: dict, count: int, rng: random.Random) -> list[tuple[s
 # Parent.
 # --------------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(database_url: str, var: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "ONESEAL_VAR": var, "DEBUG": "0", "LOG_LEVEL": "ERROR",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "oneseal.settings",
-            "PYTHONPATH": str(ROOT / "src")}
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[int]:
-    port = _free_port()
-    argv = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT / "benchmarks"), "-b", f"127.0.0.1:{port}",
-            "-w", str(workers), "--backlog", "2048", "--log-level", "warning", "--timeout", "30"]
-    if threads > 1:
-        argv += ["-k", "gthread", "--threads", str(threads)]
-    proc = subprocess.Popen([*argv, "track:application"], env=env, cwd=ROOT, start_new_session=True)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                status, _ = asyncio.run(_request(port, "/api/v1/_bench/ping", 2))
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("gunicorn did not come up")
-            time.sleep(0.3)
-        yield port
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def measure(server: str, args: argparse.Namespace) -> dict:
     from _pg import fresh_database
 
     with tempfile.TemporaryDirectory(prefix="oneseal-bench-") as var, \
             fresh_database(server, f"oneseal_bench_track_{os.getpid()}") as url:
-        env = _env(url, var)
+        env = server_env(var, url)
         sample_path = os.path.join(var, "sample.json")
         print(f"loading {args.cases} cases …", flush=True)
         done = subprocess.run([sys.executable, __file__, "--load", "--cases", str(args.cases), "--sample", sample_path],
@@ -383,7 +302,7 @@ def measure(server: str, args: argparse.Namespace) -> dict:
         sample = json.loads(Path(sample_path).read_text())
         rng = random.Random(11)
         count = int(args.rate * args.duration)
-        with gunicorn(env, args.workers, args.threads) as port:
+        with gunicorn("track:application", env, args.workers, args.threads) as port:
             warm = max(1, int(args.rate * args.warmup))
             asyncio.run(open_loop(port, [("/api/v1/_bench/ping", 200)] * warm, args.rate))
             asyncio.run(open_loop(port, track_requests(sample, warm, rng), args.rate))
