@@ -504,7 +504,7 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
     """
     now = now or timezone.now()
     data = dict(data or {})
-    case = _locked(case, "item", "applicant", "hall", "item_version", waiting=True)
+    case = _locked(case, waiting=True)
     instance = _workflow().open_instance(case.procedure, case.workflow_state)
     before = instance.ready()
     task = next((t for t in before if t.id == task_id), None)
