@@ -103,6 +103,8 @@ KIND_CONTENT = {
     NoticeKind.EXTENSION: ["第四十二条第一款", "经本机关负责人批准", "延长10个工作日"],
     NoticeKind.FEE: ["10.00", "1,234.50", "1,244.50", "人民币壹仟贰佰肆拾肆元伍角整", "4206832611250000123",
                      "鄂价费〔2019〕12号", "第五十九条"],
+    NoticeKind.REVOCATION: ["告知承诺书", "承诺内容与实际情况不符", "第六十九条第二款", "决定撤销该行政许可",
+                            *(r.rstrip("。") for r in REASONS)],
 }
 REMEDIES = ["60日内", "《中华人民共和国行政复议法》", "枣阳市人民政府", "申请行政复议", "6个月内",
             "《中华人民共和国行政诉讼法》", "枣阳市人民法院", "提起行政诉讼"]
@@ -126,7 +128,7 @@ def test_kind_specific_content(rendered, kind):
     for expected in KIND_CONTENT[kind]:
         assert expected in text, (kind, expected)
     has_remedies = all(r in text for r in REMEDIES)
-    assert has_remedies == (kind in (NoticeKind.REFUSAL, NoticeKind.DENIAL)), kind
+    assert has_remedies == (kind in (NoticeKind.REFUSAL, NoticeKind.DENIAL, NoticeKind.REVOCATION)), kind
 
 
 def test_dates_are_printed_in_shanghai_time(rendered):

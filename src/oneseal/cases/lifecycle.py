@@ -32,6 +32,8 @@ class Action(StrEnum):
     ISSUE = "issue"  # 制证/出件 (Art. 44)
     DELIVER = "deliver"
     CONFIRM_RECEIPT = "confirm_receipt"
+    GRANT_ON_COMMITMENT = "grant_on_commitment"  # 告知承诺: accepted and approved at once
+    REVOKE = "revoke"  # 撤销: a false commitment found at verification
 
 
 TRANSITIONS: dict[tuple[str, Action], str] = {
@@ -57,12 +59,20 @@ TRANSITIONS: dict[tuple[str, Action], str] = {
     (S.APPROVED, Action.COMPLETE_TASK): S.APPROVED,
     (S.ISSUED, Action.COMPLETE_TASK): S.ISSUED,
     (S.DELIVERED, Action.COMPLETE_TASK): S.DELIVERED,
+    (S.CLOSED, Action.COMPLETE_TASK): S.CLOSED,
     (S.DENIED, Action.ISSUE): S.ISSUED,
     (S.ISSUED, Action.DELIVER): S.DELIVERED,
     (S.DELIVERED, Action.CONFIRM_RECEIPT): S.CLOSED,
+    (S.SUBMITTED, Action.GRANT_ON_COMMITMENT): S.APPROVED,
+    (S.APPROVED, Action.REVOKE): S.REVOKED,
+    (S.ISSUED, Action.REVOKE): S.REVOKED,
+    (S.DELIVERED, Action.REVOKE): S.REVOKED,
+    (S.CLOSED, Action.REVOKE): S.REVOKED,
 }
 
-TERMINAL = {S.CLOSED, S.REFUSED, S.WITHDRAWN}
+# A closed case (办结) still takes its commitment's verification and, if the commitment was false, the
+# revocation; nothing else.
+TERMINAL = {S.REFUSED, S.WITHDRAWN, S.REVOKED}
 
 
 class IllegalTransition(DomainError):
@@ -95,4 +105,6 @@ ACTION_LABELS = {
     Action.ISSUE: _("issued"),
     Action.DELIVER: _("delivered"),
     Action.CONFIRM_RECEIPT: _("confirmed as received"),
+    Action.GRANT_ON_COMMITMENT: _("approved on a signed commitment"),
+    Action.REVOKE: _("revoked"),
 }

@@ -61,6 +61,7 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")  # 办结
     REFUSED = "refused", _("Not accepted")  # 不予受理
     WITHDRAWN = "withdrawn", _("Withdrawn")  # 撤回
+    REVOKED = "revoked", _("Approval revoked")  # 撤销 (a false commitment, Art. 69)
 
 
 class CaseSequence(models.Model):
@@ -117,6 +118,11 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
     request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
+    commitment_ref = models.CharField(
+        _("signed commitment"), max_length=60, blank=True,
+        help_text=_("Set when the applicant signed commitments instead of proofs (告知承诺)."))
+    waived_materials = models.JSONField(_("materials replaced by the commitment"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -197,6 +203,7 @@ class NoticeKind(models.TextChoices):
     SPECIAL_PROCEDURE = "special_procedure", _("Notice of a special procedure")  # 特别程序告知书
     EXTENSION = "extension", _("Notice of extension")  # 延期告知书
     FEE = "fee", _("Fee notice")  # 缴费通知书
+    REVOCATION = "revocation", _("Decision to revoke the licence")  # 撤销行政许可决定书
 
 
 class Notice(models.Model):
@@ -245,7 +252,8 @@ class Decision(models.Model):
     reasons = models.TextField(_("reasons"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
-                                   related_name="+")
+                                   null=True, blank=True, related_name="+",
+                                   help_text=_("Empty for an approval granted at once on a signed commitment."))
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:
@@ -362,3 +370,31 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.spec_name}"
+
+
+class FlagStage(models.TextChoices):
+    SUBMISSION = "submission", _("At submission")
+    DECISION = "decision", _("At decision")
+
+
+class CaseFlag(models.Model):
+    """A warning raised on a case by a check of its applicant, e.g. a credit record under joint
+    punishment (一处失信、处处受限): shown to the clerk and the approver with the record behind it."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="flags")
+    stage = models.CharField(_("raised"), max_length=12, choices=FlagStage.choices)
+    source = models.CharField(_("source"), max_length=40)
+    code = models.CharField(_("code"), max_length=60)
+    message = models.CharField(_("message"), max_length=500)
+    reference = models.CharField(_("reference"), max_length=120, blank=True,
+                                 help_text=_("The record behind the flag, e.g. a credit record's number."))
+    blocking = models.BooleanField(_("blocks"), default=False)
+    raised_at = models.DateTimeField(_("raised at"))
+
+    class Meta:
+        ordering = ["case", "raised_at", "id"]
+        verbose_name = _("case flag")
+        verbose_name_plural = _("case flags")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.code}"

@@ -17,6 +17,10 @@ def _staff(user):
     return getattr(user, "staff_profile", None)
 
 
+def is_staff(user) -> bool:
+    return _staff(user) is not None
+
+
 def require_window_clerk(user, case, action: str) -> None:
     """Front desk (前台综合受理): a window clerk of the case's hall (any hall for online cases)."""
     if not has_role(user, RoleCode.WINDOW_CLERK):

@@ -22,13 +22,14 @@ from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.fielderrors import check_json_form
 from oneseal.kernel.uploads import StoredFile, check_upload, upload_root
 
-from . import clock, fees, policy
+from . import checks, clock, fees, policy
 from .lifecycle import Action, next_status
 from .models import (
     Applicant,
     ApplicantKind,
     Case,
     CaseEvent,
+    CaseFlag,
     CaseMaterial,
     CaseStatus,
     CaseTask,
@@ -37,6 +38,7 @@ from .models import (
     Decision,
     Delivery,
     DeliveryMethod,
+    FlagStage,
     Notice,
     NoticeKind,
     PauseKind,
@@ -70,6 +72,15 @@ class ReusedMaterial:
     material: str
     file: StoredFile
     source: str
+
+
+@dataclass(frozen=True)
+class CommitmentWaiver:
+    """The applicant signed commitments instead of these proofs (告知承诺); `reference` names the signed
+    commitment (kept by the credit app), e.g. ``commitment:7``. The case runs the commitment procedure."""
+
+    reference: str
+    materials: tuple[str, ...] = ()
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -208,8 +219,26 @@ def _request_hash(item: ServiceItem, applicant: Applicant, channel: str, form_da
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMaterial], *, supplement: bool = False) -> list:
-    """Every required material is there, none is beyond the item's list, every file passes the checks."""
+def _check_commitment(snapshot: dict, commitment: CommitmentWaiver | None) -> set[str]:
+    """The materials a commitment stands in for; only an item that allows commitments takes one, and
+    only for the proofs it lists as replaceable."""
+    if commitment is None:
+        return set()
+    if not snapshot.get("commitment") or snapshot.get("high_risk"):
+        raise DomainError("commitment_not_allowed", _("This item does not allow commitment approval."),
+                          field="commitment")
+    replaceable = {m["name"] for m in snapshot.get("materials", []) if m.get("commitment_replaceable")}
+    wrong = sorted(set(commitment.materials) - replaceable)
+    if wrong:
+        raise DomainError("material_not_replaceable", _("“%(name)s” cannot be replaced by a commitment."),
+                          field="commitment.materials", name=wrong[0])
+    return set(commitment.materials)
+
+
+def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMaterial], *, supplement: bool = False,
+                     waived: set[str] = frozenset()) -> list:
+    """Every required material is there (or waived by a signed commitment), none is beyond the item's
+    list, every file passes the checks."""
     listed = {m["name"]: m for m in snapshot.get("materials", [])}
     issues = []
     for index, upload in enumerate(uploads):
@@ -220,7 +249,7 @@ def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMateri
     if not supplement:
         given = {u.material for u in uploads}
         for name, material in listed.items():
-            if material.get("required") and name not in given and not material.get("licence_replaceable"):
+            if material.get("required") and name not in given | waived and not material.get("licence_replaceable"):
                 issues.append(FieldIssue(field="materials", code="material_missing",
                                          message=_("The required material “%(name)s” is missing."),
                                          params={"name": name}))
@@ -241,10 +270,12 @@ def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMateri
 
 def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str, form_data: dict | None = None,
                 materials: list[MaterialUpload | ReusedMaterial] = (), hall=None, idempotency_key: str | None = None,
-                now: dt.datetime | None = None) -> Case:
+                commitment: CommitmentWaiver | None = None, now: dt.datetime | None = None) -> Case:
     """Receive an application (一号申请). The same Idempotency-Key with the same body gives the same
-    case; with another body it is refused."""
+    case; with another body it is refused. The applicant is checked (joint punishment): a blocking
+    finding refuses the application, any other is flagged on the case."""
     form_data = form_data or {}
+    now = now or timezone.now()
     uploads = list(materials)
     if channel not in Channel.values:
         raise DomainError("unknown_channel", _("Unknown channel."), field="channel")
@@ -262,11 +293,14 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
         raise DomainError("item_not_published", _("The item %(code)s has no published version."), field="item",
                           code=item.code)
     check_json_form(version.snapshot.get("form_schema") or {}, form_data)
-    checked = _check_materials(version.snapshot, uploads)
+    waived = _check_commitment(version.snapshot, commitment)
+    checked = _check_materials(version.snapshot, uploads, waived=waived)
+    flags = checks.subject_flags(applicant=applicant, item=item, stage=FlagStage.SUBMISSION, at=now)
+    checks.refuse_if_blocked(flags)
     try:
         return _create_case(actor=actor, item=item, version=version, applicant=applicant, channel=channel,
                             form_data=form_data, checked=checked, hall=hall, idempotency_key=idempotency_key,
-                            request_hash=request_hash, now=now or timezone.now())
+                            request_hash=request_hash, commitment=commitment, flags=flags, now=now)
     except IntegrityError:
         if idempotency_key:  # a concurrent request with the same key won the race
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -297,7 +331,7 @@ def _same_request(existing: Case, request_hash: str) -> Case:
 
 @transaction.atomic
 def _create_case(*, actor, item, version, applicant, channel, form_data, checked, hall, idempotency_key,
-                 request_hash, now) -> Case:
+                 request_hash, commitment, flags, now) -> Case:
     snapshot = version.snapshot
     limit_amount, limit_unit = snapshot["committed_limit"].split(" ")
     region = hall.region.code if hall else item.implementing_body.region.code
@@ -305,15 +339,27 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
         number=next_case_number(region, timezone.localtime(now).date()), item=item, item_version=version,
         applicant=applicant, channel=channel, hall=hall, form_data=form_data, submitted_at=now,
         submitted_by=_user(actor), limit_amount=int(limit_amount), limit_unit=limit_unit,
-        procedure=snapshot.get("procedure") or item.procedure, idempotency_key=idempotency_key or None,
-        request_hash=request_hash,
+        procedure="commitment" if commitment else snapshot.get("procedure") or item.procedure,
+        idempotency_key=idempotency_key or None, request_hash=request_hash,
+        commitment_ref=commitment.reference if commitment else "",
+        waived_materials=sorted(commitment.materials) if commitment else [],
     )
     _store_materials(case, checked, now)
+    _record_flags(case, flags, FlagStage.SUBMISSION, now)
     if channel in IN_PERSON:
         Visit.objects.create(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor))
     _event(case, "submitted", actor, now, channel=channel, item=item.code, version=version.number,
-           materials=[u.material for u, _c in checked])
+           materials=[u.material for u, _c in checked],
+           **({"commitment": case.commitment_ref, "waived": case.waived_materials} if commitment else {}),
+           **({"flags": [f.code for f in flags]} if flags else {}))
     return case
+
+
+def _record_flags(case: Case, flags: list, stage: str, at: dt.datetime) -> None:
+    if flags:
+        CaseFlag.objects.bulk_create([
+            CaseFlag(case=case, stage=stage, source=f.source, code=f.code, message=str(f.message)[:500],
+                     reference=f.reference, blocking=f.blocking, raised_at=at) for f in flags])
 
 
 # -- acceptance (Art. 32) ------------------------------------------------------------------------
@@ -517,8 +563,12 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
                           field="task_id")
     if task.kind == "decision":
         return _decide(actor, case, instance, task, data, now)
+    if task.kind == "verification":
+        raise DomainError("verification_by_inspection",
+                          _("A commitment is verified by its verification inspection, not as a review step."),
+                          field="task_id")
     next_status(case.status, Action.COMPLETE_TASK)
-    if case.status != CaseStatus.ACCEPTED and task.kind != "verification":
+    if case.status != CaseStatus.ACCEPTED:
         raise DomainError("task_not_ready", _("That step is not waiting to be done on this case."),
                           field="task_id")
     instance.complete(task_id, data)
@@ -564,9 +614,12 @@ def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> 
     legal_basis = str(data.get("legal_basis", "")).strip()
     if not approved and not reasons:
         raise DomainError("denial_needs_reasons", _("A denial needs its reasons."), field="reasons")
-    if approved:
+    flags = checks.subject_flags(applicant=case.applicant, item=case.item, stage=FlagStage.DECISION, at=now)
+    if approved:  # joint punishment is checked again at the decision: a record may have come in since
+        checks.refuse_if_blocked(flags, field="approved")
         fees.require_paid(case, before="decision")
     case.status = next_status(case.status, Action.APPROVE if approved else Action.DENY)
+    _record_flags(case, flags, FlagStage.DECISION, now)
     before = instance.ready()
     instance.complete(task.id, {"approved": approved})
     case.workflow_state = instance.state()
@@ -584,6 +637,77 @@ def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> 
     # decision came late without reading the pauses again.
     _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
            overdue=bool(case.due_at and now > case.due_at), reasons=reasons)
+    return case
+
+
+# -- commitment approval (告知承诺) ------------------------------------------------------------------
+
+@transaction.atomic
+def grant_on_commitment(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
+    """告知承诺: the applicant signed the item's commitments, so the case is accepted and approved at once
+    (当场作出决定) and its verification inspection becomes the procedure's open step. The caller (the
+    credit app) has already checked that the applicant may use commitment approval."""
+    now = now or timezone.now()
+    case = _locked(case)
+    if getattr(actor, "is_authenticated", False):  # internal callers (a bundle, the demo) act as the system
+        policy.require_applicant_or_clerk(actor, case, _("approve on a commitment"))
+    if not case.commitment_ref or case.procedure != "commitment":
+        raise DomainError("no_commitment", _("The case has no signed commitment."), field="commitment")
+    case.status = next_status(case.status, Action.GRANT_ON_COMMITMENT)
+    flags = checks.subject_flags(applicant=case.applicant, item=case.item, stage=FlagStage.DECISION, at=now)
+    checks.refuse_if_blocked(flags, field="commitment")
+    fees.require_paid(case, before="decision")
+    _start_clock(case, now, actor)
+    acceptance = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
+                               provisional=case.due_provisional)
+    instance = _workflow().open_instance(case.procedure, case.workflow_state)
+    before = instance.ready()
+    decide = next(t for t in before if t.kind == "decision")
+    instance.complete(decide.id, {"approved": True})
+    case.workflow_state, case.decided_at = instance.state(), now
+    case.save(update_fields=["workflow_state", "decided_at"])
+    _advance_tasks(case, before, instance.ready(), now, actor)
+    _record_flags(case, flags, FlagStage.DECISION, now)
+    reasons = "申请人已签署告知承诺书，承诺符合法定条件、标准；本机关依承诺作出决定，并将在规定期限内核查承诺内容。"
+    Decision.objects.create(case=case, approved=True, reasons=reasons,
+                            legal_basis=case.item_version.snapshot.get("legal_basis", ""),
+                            decided_by=_user(actor) if policy.is_staff(actor) else None, decided_at=now)
+    notice = _issue_notice(case, NoticeKind.APPROVAL, actor, now, reasons=reasons)
+    _event(case, "accepted", actor, now, notice=acceptance.number, due_at=case.due_at, commitment=case.commitment_ref)
+    _event(case, "approved", actor, now, notice=notice.number, overdue=False, reasons=reasons,
+           commitment=case.commitment_ref)
+    return case
+
+
+@transaction.atomic
+def conclude_verification(*, actor, case: Case, kept: bool, reason: str = "", now: dt.datetime | None = None) -> Case:
+    """Close the verification step of a commitment case: the commitment was kept, or it was false and
+    the approval is revoked (撤销, Art. 69 para. 2) with a written decision. The caller (the credit
+    app's verification inspection) authorises the inspector; a false commitment needs its reason."""
+    now = now or timezone.now()
+    case = _locked(case)
+    instance = _workflow().open_instance(case.procedure, case.workflow_state)
+    before = instance.ready()
+    task = next((t for t in before if t.kind == "verification"), None)
+    if task is None:
+        raise DomainError("no_verification_pending", _("No verification is waiting on this case."), field="case")
+    if not kept and not reason.strip():
+        raise DomainError("reason_required", _("A revocation needs its reasons."), field="reason")
+    status = next_status(case.status, Action.COMPLETE_TASK if kept else Action.REVOKE)
+    instance.complete(task.id, {"passed": kept})
+    case.workflow_state, case.status = instance.state(), status
+    fields = ["workflow_state", "status"]
+    if not kept:
+        case.revoked_at = now
+        fields.append("revoked_at")
+    case.save(update_fields=fields)
+    _advance_tasks(case, before, instance.ready(), now, actor)
+    if kept:
+        _event(case, "verified", actor, now, commitment=case.commitment_ref)
+        return case
+    notice = _issue_notice(case, NoticeKind.REVOCATION, actor, now, reasons=reason,
+                           legal_basis=case.item_version.snapshot.get("legal_basis", ""))
+    _event(case, "revoked", actor, now, notice=notice.number, reason=reason, commitment=case.commitment_ref)
     return case
 
 

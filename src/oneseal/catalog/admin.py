@@ -123,6 +123,8 @@ class ServiceItemAdmin(AuditedAdmin):
             ("committed_limit", "committed_limit_unit"), "handling_mode")}),
         (_("Service"), {"fields": ("is_free", "place", "office_hours", "consultation_channel", "complaint_channel",
                                    "visits_required", "online_depth", "high_frequency")}),
+        (_("Commitment approval and risk"), {"fields": ("high_risk", "commitment_mode", "commitment_text",
+                                                        "commitment_verify_days")}),
         (_("Application form"), {"classes": ("collapse",), "fields": ("form_schema",)}),
     )
 

@@ -35,6 +35,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "online_depth": _("Online depth"),
     "handling_mode": _("Handling mode"),
     "high_frequency": _("High-frequency"),
+    "high_risk": _("High-risk"),
+    "commitment": _("Commitment approval"),
     "form_schema": _("Application form"),
     "materials": _("Material"),
     "fees": _("Fee"),

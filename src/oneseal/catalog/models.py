@@ -201,6 +201,14 @@ PROCEDURE_LABELS = {
 }
 
 
+class CommitmentMode(models.TextChoices):
+    """Whether an applicant may sign commitments instead of handing in proofs."""
+
+    NONE = "", _("Not allowed")
+    NOTIFY = "notify", _("Notification and commitment (告知承诺)")  # approval at once, verified later
+    BUILD_FIRST = "build_first", _("Build first, verify later (先建后验)")  # construction may start on signing
+
+
 class FeeDueBefore(models.TextChoices):
     """What waits for the fee to be paid."""
 
@@ -265,6 +273,20 @@ class ServiceItem(Bilingual):
         _("handling mode"), max_length=12, choices=HandlingMode.choices, default=HandlingMode.COMMITTED
     )
     high_frequency = models.BooleanField(_("high-frequency"), default=False, db_index=True)
+    high_risk = models.BooleanField(
+        _("high-risk"), default=False,
+        help_text=_("High-risk items are excluded from commitment approval and weigh more in random inspections."),
+    )
+    commitment_mode = models.CharField(_("commitment approval"), max_length=12, choices=CommitmentMode.choices,
+                                       default=CommitmentMode.NONE, blank=True)
+    commitment_text = models.TextField(
+        _("commitment text"), blank=True,
+        help_text=_("The commitments the applicant signs instead of the proofs (告知承诺书)."),
+    )
+    commitment_verify_days = models.PositiveIntegerField(
+        _("verification within (working days)"), default=20,
+        help_text=_("The verification inspection after a commitment approval is due within this many working days."),
+    )
     form_schema = models.JSONField(_("application form (JSON Schema)"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -291,6 +313,8 @@ class ServiceItem(Bilingual):
             models.CheckConstraint(condition=Q(online_depth__gte=1, online_depth__lte=4), name="item_depth_1_to_4"),
             models.CheckConstraint(condition=Q(statutory_limit__gt=0), name="item_statutory_limit_positive"),
             models.CheckConstraint(condition=Q(committed_limit__gt=0), name="item_committed_limit_positive"),
+            models.CheckConstraint(condition=Q(commitment_mode="") | Q(high_risk=False),
+                                   name="item_high_risk_no_commitment"),
         ]
 
     @property
@@ -325,6 +349,10 @@ class Material(models.Model):
         help_text=_("A government-issued licence can be pulled instead (免提交)."),
     )
     licence_type = models.CharField(_("licence type"), max_length=60, blank=True)
+    commitment_replaceable = models.BooleanField(
+        _("replaceable by a commitment"), default=False,
+        help_text=_("Under commitment approval the applicant's signed commitment stands in for this proof."),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

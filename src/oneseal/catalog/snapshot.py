@@ -38,10 +38,14 @@ def item_snapshot(item: ServiceItem) -> dict[str, Any]:
         "online_depth": item.online_depth,
         "handling_mode": item.handling_mode,
         "high_frequency": item.high_frequency,
+        "high_risk": item.high_risk,
+        "commitment": ({"mode": item.commitment_mode, "text": item.commitment_text,
+                        "verify_days": item.commitment_verify_days} if item.commitment_mode else None),
         "form_schema": item.form_schema,
         "materials": [
             {"name": mat.name, "form": mat.form, "copies": mat.copies, "required": mat.required,
-             "licence_replaceable": mat.licence_replaceable, "licence_type": mat.licence_type, "note": mat.note}
+             "licence_replaceable": mat.licence_replaceable, "licence_type": mat.licence_type,
+             "commitment_replaceable": mat.commitment_replaceable, "note": mat.note}
             for mat in item.materials.order_by("order", "id")
         ],
         "fees": [

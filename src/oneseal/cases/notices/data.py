@@ -28,6 +28,7 @@ class NoticeKind(TextChoices):
     SPECIAL_PROCEDURE = "special_procedure", "特别程序告知书"
     EXTENSION = "extension", "延长审批期限告知书"
     FEE = "fee", "缴费通知书"
+    REVOCATION = "revocation", "撤销行政许可决定书"
 
     @property
     def title(self) -> str:
@@ -44,10 +45,11 @@ NUMBER_MARK = {
     NoticeKind.SPECIAL_PROCEDURE: "特",
     NoticeKind.EXTENSION: "延",
     NoticeKind.FEE: "费",
+    NoticeKind.REVOCATION: "撤",
 }
 
 #: Kinds that refuse something and so must state the remedies (Art. 38 para. 2; Art. 32 for refusals).
-REMEDY_KINDS = frozenset({NoticeKind.REFUSAL, NoticeKind.DENIAL})
+REMEDY_KINDS = frozenset({NoticeKind.REFUSAL, NoticeKind.DENIAL, NoticeKind.REVOCATION})
 
 
 def format_notice_number(kind: NoticeKind | str, year: int, serial: int, prefix: str = "枣审") -> str:
@@ -268,7 +270,7 @@ class NoticeData:
             raise ValueError("a special procedure notice names the procedures and how long they take")
         if kind == NoticeKind.EXTENSION and not self.reasons:
             raise ValueError("an extension notice states its reason (Art. 42)")
-        if kind in (NoticeKind.APPROVAL, NoticeKind.DENIAL) and self.accepted_at is None:
+        if kind in (NoticeKind.APPROVAL, NoticeKind.DENIAL, NoticeKind.REVOCATION) and self.accepted_at is None:
             raise ValueError("a decision needs the acceptance time")
 
     @property

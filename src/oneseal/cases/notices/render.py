@@ -317,7 +317,7 @@ def render_notice(data: NoticeData) -> bytes:
     _particulars(pdf, data)
     _body(pdf, compose(data))
     _closing(pdf, data)
-    if data.kind in (NoticeKind.REFUSAL, NoticeKind.DENIAL, NoticeKind.APPROVAL):
+    if data.kind in (NoticeKind.REFUSAL, NoticeKind.DENIAL, NoticeKind.APPROVAL, NoticeKind.REVOCATION):
         pdf.set_font(SERIF, size=9)
         pdf.set_text_color(*GREY)
         pdf.multi_cell(0, 5, "本文书一式两份，一份送达申请人，一份存档。", new_x=XPos.LMARGIN, new_y=YPos.NEXT,

@@ -211,6 +211,19 @@ def _fee(data: NoticeData) -> list[Block]:
     return blocks
 
 
+def _revocation(data: NoticeData) -> list[Block]:
+    """Art. 69 para. 2: a licence obtained by deception (here a false commitment, 告知承诺不实) is revoked."""
+    assert data.accepted_at is not None
+    return [
+        Paragraph(f"{_application(data)}，本机关于{format_datetime(data.accepted_at)}依据{_you(data)}签署的"
+                  "告知承诺书作出准予行政许可决定。经核查，承诺内容与实际情况不符："),
+        *_numbered(data.reasons),
+        Paragraph(f"根据{_basis(data, '第六十九条第二款')}的规定，本机关决定撤销该行政许可。"
+                  "相关失信信息依法记入信用记录。"),
+        remedies(data, "决定书"),
+    ]
+
+
 _COMPOSERS = {
     NoticeKind.ACCEPTANCE: _acceptance,
     NoticeKind.SUPPLEMENT: _supplement,
@@ -220,6 +233,7 @@ _COMPOSERS = {
     NoticeKind.SPECIAL_PROCEDURE: _special_procedure,
     NoticeKind.EXTENSION: _extension,
     NoticeKind.FEE: _fee,
+    NoticeKind.REVOCATION: _revocation,
 }
 
 
