@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "oneseal.licenses",
     "oneseal.sharing",
     "oneseal.bundles",
+    "oneseal.credit",
     "oneseal.demo",
 ]
 

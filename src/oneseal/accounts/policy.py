@@ -30,6 +30,7 @@ WORKBENCH_PAGES: tuple[WorkbenchPage, ...] = (
     WorkbenchPage(RoleCode.EXPERT, "expert", "accounts.use_expert_workbench", _("Expert's desk")),
     WorkbenchPage(RoleCode.APPLICANT, "applicant", "accounts.use_applicant_portal", _("My services")),
     WorkbenchPage(RoleCode.ADMINISTRATOR, "admin", "accounts.manage_catalog", _("Administration")),
+    WorkbenchPage(RoleCode.CREDIT_OFFICER, "credit", "accounts.use_credit_workbench", _("Credit desk")),
 )
 PAGES_BY_SLUG = {p.slug: p for p in WORKBENCH_PAGES}
 

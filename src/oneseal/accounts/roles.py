@@ -22,6 +22,7 @@ class RoleCode(models.TextChoices):
     BIDDER = "bidder", _("Bidder")  # 投标人
     EXPERT = "expert", _("Evaluation expert")  # 评标专家
     ADMINISTRATOR = "administrator", _("Administrator")  # 系统管理员
+    CREDIT_OFFICER = "credit_officer", _("Credit officer")  # 信用管理人员
 
 
 # Role permissions (codename on accounts.Role) → the roles that hold them.
@@ -39,17 +40,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_calendar": (RoleCode.ADMINISTRATOR,),
     "manage_users": (RoleCode.ADMINISTRATOR,),
     "view_audit_log": (RoleCode.ADMINISTRATOR, RoleCode.SUPERVISOR),
+    "use_credit_workbench": (RoleCode.CREDIT_OFFICER,),
 }
 
 # Model permissions the administrator gets in the Django admin.
 ADMIN_MODEL_APPS = ("catalog", "kernel", "accounts")
 # Apps the administrator may only look at in the admin (their records change through services).
-ADMIN_VIEW_APPS = ("cases", "payments", "licenses", "sharing", "bundles")
+ADMIN_VIEW_APPS = ("cases", "payments", "licenses", "sharing", "bundles", "credit")
 
 # Roles that are staff of the government (have a StaffProfile and reach the admin if permitted).
 STAFF_ROLES = {
     RoleCode.WINDOW_CLERK, RoleCode.APPROVER, RoleCode.BUREAU_HEAD, RoleCode.REGULATOR,
-    RoleCode.SUPERVISOR, RoleCode.TRADING_STAFF, RoleCode.ADMINISTRATOR,
+    RoleCode.SUPERVISOR, RoleCode.TRADING_STAFF, RoleCode.ADMINISTRATOR, RoleCode.CREDIT_OFFICER,
 }
 
 

@@ -15,6 +15,15 @@ def issue_on_approval(event: DomainEvent, subscriber: str) -> None:
     issue_for_approved_case(case_id=int(event.payload["case"]), at=event.occurred_at)
 
 
+@events.subscriber("licenses.revoke_with_case", topics=["cases.revoked"])
+def revoke_with_case(event: DomainEvent, subscriber: str) -> None:
+    """A revoked approval (a false commitment) takes its licences with it."""
+    from .services import revoke_for_revoked_case
+
+    revoke_for_revoked_case(case_id=int(event.payload["case"]), reason=str(event.payload.get("reason") or ""),
+                            now=event.occurred_at)
+
+
 @events.subscriber("licenses.log_reuse", topics=["cases.submitted"])
 def log_reuse(event: DomainEvent, subscriber: str) -> None:
     """A submitted case that took materials from licences (免提交): one use per licence and material."""

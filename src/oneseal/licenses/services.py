@@ -207,6 +207,27 @@ def revoke_licence(*, actor, licence: Licence, reason: str, now: dt.datetime | N
 
 
 @transaction.atomic
+def revoke_for_revoked_case(*, case_id: int, reason: str, now: dt.datetime | None = None) -> list[Licence]:
+    """The approval of the case was revoked (撤销, a false commitment found at verification): every licence
+    it produced that is not already revoked is revoked with it, by the system. Idempotent."""
+    now = now or timezone.now()
+    reason = (reason or "").strip() or "行政许可已撤销"
+    revoked = []
+    for licence in Licence.objects.select_for_update().filter(case_id=case_id).exclude(
+            status=LicenceStatus.REVOKED).order_by("pk"):
+        licence.status, licence.revoked_at, licence.revoked_by = LicenceStatus.REVOKED, now, None
+        licence.revocation_reason = reason
+        licence.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        RenewalRequest.objects.filter(licence=licence, status=RenewalStatus.PENDING).update(
+            status=RenewalStatus.DENIED, decided_at=now, reason=reason)
+        audit.record(actor=None, action="licenses.revoked", target=licence,
+                     data={"number": licence.number, "reason": reason, "case": case_id})
+        _publish("licenses.revoked", licence, now, reason)
+        revoked.append(licence)
+    return revoked
+
+
+@transaction.atomic
 def expire_licence(*, licence: Licence, now: dt.datetime | None = None) -> bool:
     """Mark one licence expired once its last day has passed; False if it is not due (or not valid)."""
     now = now or timezone.now()

@@ -20,6 +20,7 @@ class PushKind(models.TextChoices):
 
     APPROVED = "approved", _("Approval granted")
     DENIED = "denied", _("Approval denied")
+    REVOKED = "revoked", _("Approval revoked")  # 撤销 (a false commitment)
     LICENCE_ISSUED = "licence_issued", _("Licence issued")
     LICENCE_REVOKED = "licence_revoked", _("Licence revoked")
     LICENCE_EXPIRED = "licence_expired", _("Licence expired")

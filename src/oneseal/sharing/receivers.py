@@ -1,6 +1,6 @@
 """The sharing app's subscribers to domain events (registered by `SharingConfig.ready()`).
 
-- `sharing.push` listens to `cases.approved`, `cases.denied` and `licenses.*` and makes the regulator
+- `sharing.push` listens to `cases.approved`, `cases.denied`, `cases.revoked` and `licenses.*` and makes the regulator
   push (`services.push_from_event`, once per event);
 - `sharing.webhook:<endpoint pk>` is a per-event target of `sharing.push_created`: it POSTs the push to
   that endpoint, signed (`webhooks.post`). A failure raises, and the outbox retries that delivery alone.
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 PUSH_SUBSCRIBER = "sharing.push"
 WEBHOOK_PREFIX = "sharing.webhook:"
-PUSH_TOPICS = ("cases.approved", "cases.denied", "licenses.issued", "licenses.revoked", "licenses.expired",
+PUSH_TOPICS = ("cases.approved", "cases.denied", "cases.revoked", "licenses.issued", "licenses.revoked", "licenses.expired",
                "licenses.renewed")
 
 

@@ -52,6 +52,7 @@ SYSTEM = "system"
 TOPIC_KINDS: dict[str, str] = {
     "cases.approved": PushKind.APPROVED,
     "cases.denied": PushKind.DENIED,
+    "cases.revoked": PushKind.REVOKED,
     "licenses.issued": PushKind.LICENCE_ISSUED,
     "licenses.revoked": PushKind.LICENCE_REVOKED,
     "licenses.expired": PushKind.LICENCE_EXPIRED,
@@ -293,7 +294,10 @@ def file_finding(*, actor: Any, push: RegulatorPush, kind: str, text: str, legal
             filed_by=actor, filed_at=now)
         payload = {"finding": finding.pk, "push": push.pk, "kind": kind, "department": push.department_id,
                    "issuing_department": push.issuing_department_id, "licence_number": push.licence_number,
-                   "case_number": push.case_number, "legal_basis": finding.legal_basis}
+                   "case_number": push.case_number, "legal_basis": finding.legal_basis, "text": finding.text,
+                   "subject_name": push.subject_name,
+                   "subject_id_number": push.case.applicant.id_number if push.case_id else "",
+                   "item": push.item_id}
         events.record("sharing.finding_filed", payload, aggregate=f"sharing.RegulatorFinding:{finding.pk}", at=now)
         if kind == FindingKind.REVOKE_REQUEST:
             events.record("sharing.revoke_requested", {**payload, "number": push.licence_number,
