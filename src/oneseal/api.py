@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from oneseal.cases.track_api import router as track_router
     from oneseal.catalog.api import router as catalog_router
     from oneseal.catalog.calendar_api import router as calendar_router
+    from oneseal.credit.api import router as credit_router
     from oneseal.licenses.api import router as licenses_router
     from oneseal.payments.api import router as payments_router
     from oneseal.sharing.api import router as sharing_router
@@ -85,6 +86,7 @@ def _register_routers() -> None:
     api.add_router("/licences", licenses_router)
     api.add_router("/sharing", sharing_router)
     api.add_router("/bundles", bundles_router)
+    api.add_router("/credit", credit_router)
 
 
 _register_routers()

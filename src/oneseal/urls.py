@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("oneseal.licenses.urls")),
     path("", include("oneseal.sharing.urls")),
     path("", include("oneseal.bundles.urls")),
+    path("", include("oneseal.credit.urls")),
     path("", include("oneseal.catalog.urls")),
 ]

@@ -39,7 +39,7 @@ class LoadResult:
     cases_existing: int = 0
 
 
-APP_DEMOS = ["oneseal.licenses.demo", "oneseal.sharing.demo", "oneseal.bundles.demo"]
+APP_DEMOS = ["oneseal.licenses.demo", "oneseal.sharing.demo", "oneseal.bundles.demo", "oneseal.credit.demo"]
 
 
 def catalog_is_empty() -> bool:

@@ -46,7 +46,11 @@ DEMO_ACCOUNTS: list[StaffMember] = [
     StaffMember("demo-bidder", "吴凯", "bidder", BUREAU, False, password=DEMO_PASSWORD),
     StaffMember("demo-expert", "郑思远", "expert", BUREAU, False, password=DEMO_PASSWORD),
     StaffMember("demo-admin", "黄静", "administrator", BUREAU, True, None, "政务服务管理科科长", DEMO_PASSWORD),
+    StaffMember("demo-credit", "何雪梅", "credit_officer", "FGJ", False, None, "社会信用体系建设科科长", DEMO_PASSWORD),
 ]
+# Regulators' law-enforcement inspectors (执法检查人员), the pools random inspections and commitment
+# verifications draw from: three in each of these departments besides their head of supervision.
+INSPECTOR_DEPARTMENTS = ("SCJGJ", "ZJJ", "ZRZYJ", "SHJJ", "WJJ", "YJJ")
 
 _SURNAMES = (
     "王李张刘陈杨黄赵周吴徐孙胡朱高何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜"
@@ -122,6 +126,8 @@ def outside_staff() -> list[StaffMember]:
               for n in range(1, 4)]
     staff += [StaffMember(f"ggzyjy-{n:02d}", next(names), "trading_staff", "GGZYJY", False, None, "交易服务科科员")
               for n in range(1, 4)]
+    staff += [StaffMember(f"{d.lower()}-zf{n:02d}", next(names), "regulator", d, False, None, "执法人员")
+              for d in INSPECTOR_DEPARTMENTS for n in range(1, 4)]
     staff += [m for m in DEMO_ACCOUNTS if not m.in_hall]
     return staff
 

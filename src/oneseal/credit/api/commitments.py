@@ -1,0 +1,5 @@
+"""The credit API: commitments."""
+
+from ninja import Router
+
+router = Router(tags=["credit"])

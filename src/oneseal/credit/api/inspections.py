@@ -1,0 +1,5 @@
+"""The credit API: inspections."""
+
+from ninja import Router
+
+router = Router(tags=["credit"])

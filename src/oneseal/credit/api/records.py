@@ -1,0 +1,5 @@
+"""The credit API: records."""
+
+from ninja import Router
+
+router = Router(tags=["credit"])

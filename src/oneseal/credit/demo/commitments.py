@@ -1,0 +1,5 @@
+"""The Zaoyang scenario's credit part: commitments."""
+
+
+def load() -> None:
+    pass

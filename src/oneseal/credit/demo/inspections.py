@@ -1,0 +1,5 @@
+"""The Zaoyang scenario's credit part: inspections."""
+
+
+def load() -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The Zaoyang scenario's credit part: records."""
+
+
+def load() -> None:
+    pass

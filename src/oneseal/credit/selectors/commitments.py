@@ -1,0 +1,1 @@
+"""Reads of the credit app: commitments, scoped to the acting user."""

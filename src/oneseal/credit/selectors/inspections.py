@@ -1,0 +1,1 @@
+"""Reads of the credit app: inspections, scoped to the acting user."""

@@ -1,0 +1,1 @@
+"""Reads of the credit app: records, scoped to the acting user."""
