@@ -242,3 +242,33 @@ def test_a_key_of_an_algorithm_this_server_lacks_never_verifies(licensing):
     Licence.objects.filter(pk=licence.pk).update(algorithm="rsa-2048")
     assert selectors.verify(licence.number, now=at("2026-02-01 09:00")).verdict == Verdict.TAMPERED
     assert selectors.verify_payload_online(licence.qr_payload).verdict == Verdict.TAMPERED
+
+
+def test_a_revoked_case_takes_its_licence_with_it_once_and_the_regulator_is_told(licensing):
+    from oneseal.cases import services as s
+    from oneseal.catalog.services import publish_item_version
+    from oneseal.sharing.models import RegulatorPush
+    from tests.cases.conftest import pdf
+    from tests.cases.test_services import submit
+
+    item = licensing["item"]
+    item.commitment_mode, item.commitment_text = "notify", "本人承诺经营场所符合要求。"
+    item.save()
+    item.materials.filter(name="场所证明").update(commitment_replaceable=True)
+    publish_item_version(actor=None, item=item, note="告知承诺")
+    case = submit(licensing, materials=[pdf("申请书"), pdf("营业执照")],
+                  commitment=s.CommitmentWaiver(reference="commitment:9", materials=("场所证明",)))
+    case = s.grant_on_commitment(actor=licensing["clerk"], case=case, now=at("2026-03-02 09:05"))
+    events.dispatch_all()
+    licence = Licence.objects.get(case=case)
+    assert licence.status == LicenceStatus.VALID
+    s.conclude_verification(actor=licensing["approver"], case=case, kept=False, reason="经营场所与承诺不符",
+                            now=at("2026-03-20 10:00"))
+    events.dispatch_all()
+    licence.refresh_from_db()
+    assert (licence.status, licence.revocation_reason, licence.revoked_by) == (
+        LicenceStatus.REVOKED, "经营场所与承诺不符", None)
+    assert ls.revoke_for_revoked_case(case_id=case.pk, reason="again") == []  # a redelivery revokes nothing twice
+    kinds = set(RegulatorPush.objects.filter(case=case).values_list("kind", flat=True))
+    assert {"approved", "revoked"} <= kinds
+    assert RegulatorPush.objects.filter(licence_number=licence.number, kind="licence_revoked").exists()

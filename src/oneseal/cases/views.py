@@ -404,6 +404,7 @@ def _staff_case_page(request: HttpRequest, case: Case, errors: dict | None = Non
         "nav": "approval" if request.user.has_perm("accounts.use_approval_workbench") else "window",
         "tasks": _ready_tasks_for(request.user, case),
         "materials": list(case.materials.all()),
+        "flags": list(case.flags.all()),
         "errors": errors or {}, "task_errors_for": task_errors_for, "post": request.POST,
         "form_rows": _form_rows(case),
         "can_extend": (request.user.has_perm("accounts.approve_extensions") and not case.extension_days
