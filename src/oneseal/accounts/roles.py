@@ -47,6 +47,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 ADMIN_MODEL_APPS = ("catalog", "kernel", "accounts")
 # Apps the administrator may only look at in the admin (their records change through services).
 ADMIN_VIEW_APPS = ("cases", "payments", "licenses", "sharing", "bundles", "credit")
+# Reference tables of those apps the administrator maintains (app_label.model): joint-punishment measures and
+# the record kinds that carry them.
+ADMIN_EDIT_MODELS = ("credit.measure", "credit.recordkind")
 
 # Roles that are staff of the government (have a StaffProfile and reach the admin if permitted).
 STAFF_ROLES = {

@@ -11,7 +11,14 @@ from oneseal.kernel import audit
 from oneseal.kernel.errors import DomainError
 
 from .models import StaffProfile
-from .roles import ADMIN_MODEL_APPS, ADMIN_VIEW_APPS, ROLE_PERMISSIONS, STAFF_ROLES, RoleCode
+from .roles import (
+    ADMIN_EDIT_MODELS,
+    ADMIN_MODEL_APPS,
+    ADMIN_VIEW_APPS,
+    ROLE_PERMISSIONS,
+    STAFF_ROLES,
+    RoleCode,
+)
 
 
 @transaction.atomic
@@ -24,6 +31,10 @@ def sync_roles() -> dict[str, Group]:
                        .exclude(codename__in=ROLE_PERMISSIONS))
     admin_perms += list(Permission.objects.filter(content_type__app_label__in=ADMIN_VIEW_APPS,
                                                   codename__startswith="view_"))
+    for label in ADMIN_EDIT_MODELS:
+        app_label, model = label.split(".")
+        admin_perms += list(Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+                            .exclude(codename__startswith="view_"))
     for role in RoleCode:
         group, _created = Group.objects.get_or_create(name=role.value)
         perms = [role_perms[c] for c, holders in ROLE_PERMISSIONS.items() if role in holders and c in role_perms]
