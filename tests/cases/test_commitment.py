@@ -168,3 +168,19 @@ def test_a_blocking_flag_at_the_decision_refuses_approval_but_not_denial(world, 
 def test_form_data_is_unchanged_by_a_commitment(world, commitment_item):
     case = submit(world, materials=[pdf("申请书"), pdf("营业执照")], commitment=waiver("场所证明"))
     assert case.form_data == FORM
+
+
+def test_the_api_shows_flags_to_staff_only(world, check, client):
+    from oneseal.accounts.services import create_applicant_account
+
+    check.flags[FlagStage.SUBMISSION] = [checks.SubjectFlag("credit", "closer_review", "重点审查", "XY-2026-0000004")]
+    case = submit(world)
+    user = create_applicant_account(actor=None, username="zhangsan2", password="correct-horse-battery")
+    world["applicant"].user = user
+    world["applicant"].save(update_fields=["user"])
+    client.force_login(world["clerk"])
+    body = client.get(f"/api/v1/cases/{case.number}").json()
+    assert [f["reference"] for f in body["flags"]] == ["XY-2026-0000004"]
+    client.force_login(user)
+    body = client.get(f"/api/v1/cases/{case.number}").json()
+    assert body["flags"] == [] and body["commitment"] == ""

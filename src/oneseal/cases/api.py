@@ -27,7 +27,7 @@ from oneseal.catalog.models import Hall, ServiceItem
 from oneseal.kernel.errors import DomainError, PermissionDeniedError
 from oneseal.kernel.schemas import ErrorOut
 
-from . import clock, selectors, services
+from . import clock, policy, selectors, services
 from .forms import material_offers
 from .models import Applicant, ApplicantKind, Case, CaseStatus, Channel, DeliveryMethod
 from .notices.data import mask_id
@@ -139,6 +139,16 @@ class DeliveryOut(Schema):
     confirmed_at: dt.datetime | None
 
 
+class FlagOut(Schema):
+    stage: str
+    source: str
+    code: str
+    message: str
+    reference: str = Field(description="the record behind the flag, e.g. a credit record's number")
+    blocking: bool
+    raised_at: dt.datetime
+
+
 class CaseSummaryOut(Schema):
     number: str
     status: str
@@ -175,6 +185,10 @@ class CaseDetailOut(CaseSummaryOut):
     delivery: DeliveryOut | None
     visits: int
     timeline: list[EventOut]
+    commitment: str = Field("", description="the signed commitment the case was approved on (告知承诺), if any")
+    waived_materials: list[str] = Field([], description="proofs the signed commitment stands in for")
+    revoked_at: dt.datetime | None = None
+    flags: list[FlagOut] = Field([], description="credit warnings on the applicant (staff only)")
 
 
 class CasePageOut(Schema):
@@ -216,7 +230,7 @@ def _task(task) -> dict:
     return {f: getattr(task, f) for f in TaskOut.model_fields}
 
 
-def _detail(case: Case) -> dict:
+def _detail(case: Case, staff: bool = False) -> dict:
     reading = clock.compute(clock.clock_of(case))
     decision = getattr(case, "decision", None)
     delivery = getattr(case, "delivery", None)
@@ -239,6 +253,8 @@ def _detail(case: Case) -> dict:
         "decision": decision, "delivery": delivery,
         "visits": selectors.visit_count(case),
         "timeline": list(selectors.timeline(case)),
+        "commitment": case.commitment_ref, "waived_materials": case.waived_materials, "revoked_at": case.revoked_at,
+        "flags": list(case.flags.all()) if staff else [],
     }
 
 
@@ -318,7 +334,7 @@ def one_visit(request: HttpRequest, query: Query[VisitRatesQuery]):
 @router.get("/{number}", response={200: CaseDetailOut, **READ}, summary="One case: clock, materials, notices, "
             "steps waiting, timeline")
 def case_detail(request: HttpRequest, number: str):
-    return _detail(_case_or_404(request, number))
+    return _detail(_case_or_404(request, number), staff=policy.is_staff(request.user))
 
 
 # -- submission ---------------------------------------------------------------------------------
@@ -459,7 +475,7 @@ def submit(request: HttpRequest, fields: Form[SubmitForm], file: File[list[Uploa
         case = services.submit_case(actor=request.user, item=item, applicant=applicant, channel=fields.channel,
                                     form_data=form_data, materials=[*uploads, *reused], hall=hall,
                                     idempotency_key=key)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 # -- acceptance ---------------------------------------------------------------------------------
@@ -468,7 +484,7 @@ def submit(request: HttpRequest, fields: Form[SubmitForm], file: File[list[Uploa
 def accept(request: HttpRequest, number: str):
     with _refusals():
         case = services.accept_case(actor=request.user, case=_case_or_404(request, number))
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class ProblemIn(Schema):
@@ -488,7 +504,7 @@ def supplement(request: HttpRequest, number: str, body: SupplementIn):
         case = _case_or_404(request, number)
         services.request_supplement(actor=request.user, case=case, note=body.note,
                                     problems=[(p.material, p.problem) for p in body.problems])
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class MaterialNamesForm(Schema):
@@ -504,7 +520,7 @@ def receive_supplement(request: HttpRequest, number: str, fields: Form[MaterialN
         uploads = _uploads(request, file, fields.material)
         in_person = case.applicant.user_id != request.user.pk  # a clerk at the window: a visit
         case = services.receive_supplement(actor=request.user, case=case, materials=uploads, in_person=in_person)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class RefuseIn(Schema):
@@ -517,7 +533,7 @@ def refuse(request: HttpRequest, number: str, body: RefuseIn):
     with _refusals():
         case = _case_or_404(request, number)
         services.refuse_case(actor=request.user, case=case, reason=body.reason, legal_basis=body.legal_basis)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class ReasonIn(Schema):
@@ -530,7 +546,7 @@ def override(request: HttpRequest, number: str, body: ReasonIn):
     with _refusals():
         case = _case_or_404(request, number)
         services.grant_supplement_override(actor=request.user, case=case, reason=body.reason)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 # -- back office --------------------------------------------------------------------------------
@@ -551,7 +567,7 @@ def complete_task(request: HttpRequest, number: str, task_id: str, body: TaskCom
     with _refusals():
         case = services.complete_task(actor=request.user, case=_case_or_404(request, number), task_id=task_id,
                                       data=data)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class ExtendIn(Schema):
@@ -565,7 +581,7 @@ def extend(request: HttpRequest, number: str, body: ExtendIn):
     with _refusals():
         case = services.extend_case(actor=request.user, case=_case_or_404(request, number), reason=body.reason,
                                     days=body.days)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 # -- result -------------------------------------------------------------------------------------
@@ -574,7 +590,7 @@ def extend(request: HttpRequest, number: str, body: ExtendIn):
 def issue(request: HttpRequest, number: str):
     with _refusals():
         case = services.issue_result(actor=request.user, case=_case_or_404(request, number))
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class DeliverIn(Schema):
@@ -590,7 +606,7 @@ def deliver(request: HttpRequest, number: str, body: DeliverIn):
         case = _case_or_404(request, number)
         services.deliver_result(actor=request.user, case=case, method=body.method, carrier=body.carrier,
                                 waybill=body.waybill)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 @router.post("/{number}/confirm-receipt", response={200: CaseDetailOut, **WRITE},
@@ -598,7 +614,7 @@ def deliver(request: HttpRequest, number: str, body: DeliverIn):
 def confirm_receipt(request: HttpRequest, number: str):
     with _refusals():
         case = services.confirm_receipt(actor=request.user, case=_case_or_404(request, number))
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
 
 
 class WithdrawIn(Schema):
@@ -621,4 +637,4 @@ def withdraw(request: HttpRequest, number: str):
             raise InvalidInput("invalid_body", _("Send a JSON object with an optional “reason”, or nothing."), field="reason") from None
     with _refusals():
         case = services.withdraw_case(actor=request.user, case=_case_or_404(request, number), reason=reason)
-    return _detail(_reload(case))
+    return _detail(_reload(case), staff=policy.is_staff(request.user))
