@@ -350,8 +350,9 @@ def _row_record(values: dict[str, Any], row: int, kinds: dict[str, RecordKind], 
     """One sheet row as a NewRecord, or its problems appended to `issues` (each naming row and column)."""
     found: list[FieldIssue] = []
 
-    def issue(column: str, code: str, message, **params) -> None:
-        found.append(FieldIssue(field=column, code=code, message=message, params=params, row=row, column=column))
+    def issue(column: str, error_code: str, message, **params) -> None:
+        found.append(FieldIssue(field=column, code=error_code, message=message, params=params, row=row,
+                                column=column))
 
     text = {c: _cell_text(values.get(c)) for c in IMPORT_COLUMNS}
     id_number = ""
@@ -366,7 +367,7 @@ def _row_record(values: dict[str, Any], row: int, kinds: dict[str, RecordKind], 
         if len(text[column]) > limit:
             issue(column, "too_long", _("At most %(limit)s characters."), limit=limit)
     if text["kind"] and text["kind"] not in kinds:
-        issue("kind", "unknown_kind", _("Unknown record kind %(code)s."), code=text["kind"][:40])
+        issue("kind", "unknown_kind", _("Unknown record kind %(kind)s."), kind=text["kind"][:40])
     dates: dict[str, dt.date | None] = {}
     for column in ("decided_on", "effective_from", "effective_until"):
         dates[column] = None
