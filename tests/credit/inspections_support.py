@@ -38,8 +38,8 @@ def make_inspector(user_in_role, department, n: int) -> Inspector:
     return Inspector.objects.create(user=user, department=department, name=f"执法员{n}", badge=f"42068300{n:04d}")
 
 
-@pytest.fixture
-def market(db, user_in_role):
+@pytest.fixture(name="market")
+def market_fixture(db, user_in_role):
     """The market regulation bureau: a regulator, four inspectors, a health regulator, 30 food-licence
     holders (one a natural person) and one holder of another type."""
     from tests.factories import DepartmentFactory
