@@ -70,7 +70,7 @@ def desk_plans(user: Any, status: str | None = None) -> QuerySet[InspectionPlan]
     qs = _plans().filter(scope)
     if status in PlanStatus.values:
         qs = qs.filter(status=status)
-    return qs
+    return qs.order_by("-created_at", "-pk")
 
 
 def desk_plan(user: Any, pk: int) -> InspectionPlan | None:
