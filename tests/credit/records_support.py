@@ -1,5 +1,5 @@
 """Shared builders and fixtures of the credit records tests (import the fixtures into a test module:
-`from tests.credit.records_support import people, uploads  # noqa: F401`)."""
+`from tests.credit.records_support import people_fixture, uploads_fixture  # noqa: F401`)."""
 
 from __future__ import annotations
 
@@ -43,14 +43,14 @@ def pdf(name: str = "proof.pdf") -> tuple[io.BytesIO, str]:
     return io.BytesIO(PDF + name.encode()), name
 
 
-@pytest.fixture
-def uploads(settings, tmp_path):
+@pytest.fixture(name="uploads")
+def uploads_fixture(settings, tmp_path):
     settings.ONESEAL_UPLOAD_ROOT = tmp_path / "uploads"
     return settings.ONESEAL_UPLOAD_ROOT
 
 
-@pytest.fixture
-def people(db, user_in_role):
+@pytest.fixture(name="people")
+def people_fixture(db, user_in_role):
     """A credit officer, a market regulator and a health regulator, a clerk, an approver, and two
     applicants with online accounts: a company (COMPANY) and a person (PERSON)."""
     from oneseal.cases.services import sign_up_applicant

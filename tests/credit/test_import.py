@@ -14,7 +14,7 @@ from oneseal.credit.models import CreditRecord
 from oneseal.credit.services import records as s
 from oneseal.kernel.errors import DomainError, PermissionDeniedError, ValidationFailed
 from oneseal.kernel.workcal import SHANGHAI
-from tests.credit.records_support import AT, COMPANY, PERSON, org_code, people  # noqa: F401
+from tests.credit.records_support import AT, COMPANY, PERSON, org_code, people_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

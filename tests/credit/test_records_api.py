@@ -10,7 +10,7 @@ from django.utils import timezone
 from oneseal.accounts.tokens import create_token
 from oneseal.credit.models import CreditRecord
 from oneseal.credit.services import records as s
-from tests.credit.records_support import COMPANY, PERSON, new, org_code, people  # noqa: F401
+from tests.credit.records_support import COMPANY, PERSON, new, org_code, people_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

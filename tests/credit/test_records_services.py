@@ -9,9 +9,9 @@ from oneseal.credit import checks
 from oneseal.credit.models import CreditRecord, RepairRequest, RepairStatus
 from oneseal.credit.services import records as s
 from oneseal.kernel.audit import verify_chain
-from oneseal.kernel.models import AuditEntry
 from oneseal.kernel.errors import DomainError, PermissionDeniedError, ValidationFailed
-from tests.credit.records_support import AT, COMPANY, PERSON, new, pdf, people, uploads  # noqa: F401
+from oneseal.kernel.models import AuditEntry
+from tests.credit.records_support import AT, COMPANY, PERSON, new, pdf, people_fixture, uploads_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads")]
 

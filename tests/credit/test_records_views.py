@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from oneseal.credit.models import CreditRecord, RecordKind, RepairRequest, RepairStatus
 from oneseal.credit.services import records as s
-from tests.credit.records_support import COMPANY, PDF, PERSON, new, pdf, people, uploads  # noqa: F401
+from tests.credit.records_support import COMPANY, PDF, PERSON, new, pdf, people_fixture, uploads_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads")]
 
