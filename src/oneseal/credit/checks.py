@@ -71,13 +71,21 @@ def has_serious_record(id_number: str, *, at: dt.datetime | None = None) -> Cred
 
 def case_flags(*, applicant, item, stage: str, at: dt.datetime) -> list[SubjectFlag]:
     """The cases app's subject check: every application-scope measure on the applicant, a blocking one
-    refusing the submission or the approval, the others flagging the case for closer review."""
-    return [
-        SubjectFlag(source="credit", code=r.measure_code,
-                    message=_("%(measure)s — %(record)s") % {"measure": r.measure_name, "record": r.record_title},
-                    reference=r.record_number, blocking=r.blocks)
-        for r in restrictions(applicant.id_number, at=at, scope=MeasureScope.APPLICATION)
-    ]
+    refusing the submission or the approval, the others flagging the case for closer review. One flag
+    per measure, naming its most recent record and how many others carry it (a subject with thousands of
+    records still gets a handful of flags)."""
+    by_measure: dict[str, list[Restriction]] = {}
+    for r in restrictions(applicant.id_number, at=at, scope=MeasureScope.APPLICATION):
+        by_measure.setdefault(r.measure_code, []).append(r)
+    flags = []
+    for code, found in by_measure.items():
+        first = max(found, key=lambda r: r.record_number)
+        message = _("%(measure)s — %(record)s") % {"measure": first.measure_name, "record": first.record_title}
+        if len(found) > 1:
+            message += _(" (and %(count)s more records)") % {"count": len(found) - 1}
+        flags.append(SubjectFlag(source="credit", code=code, message=message, reference=first.record_number,
+                                 blocking=first.blocks))
+    return flags
 
 
 def bidding_restrictions(id_number: str, *, at: dt.datetime | None = None) -> list[Restriction]:
