@@ -29,6 +29,13 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/workcal.py
 	$(BIN)/python benchmarks/catalog_search.py
+	$(BIN)/python benchmarks/lifecycle.py
+	$(BIN)/python benchmarks/track.py
+	$(BIN)/python benchmarks/licences.py
+	$(BIN)/python benchmarks/outbox.py
+	$(BIN)/python benchmarks/bundle.py
+	$(BIN)/python benchmarks/credit.py
+	$(BIN)/python benchmarks/draw.py
 
 clean:
 	rm -rf $(VENV) var/oneseal.sqlite3* var/static var/screenshots
