@@ -530,3 +530,34 @@ def reassign_inspector(*, actor, target: InspectionTarget, remove: Inspector, ad
                      data={"plan": plan.pk, "position": target.position, "removed": remove.badge,
                            "added": add.badge, "reason": reason})
     return target
+
+
+def enrol_inspector(*, actor, user, badge: str, name: str = "", now: dt.datetime | None = None) -> Inspector:
+    """Put a regulator's staff member into the department's inspector pool (执法检查人员名录库) under their
+    enforcement certificate number. A regulator of the same department (or an administrator) enrols;
+    `actor="system"` is the demo loader. Enrolling someone already in the pool gives back their row."""
+    from oneseal.accounts.roles import RoleCode, has_role
+
+    department = policy.department_of(user)
+    if department is None or not has_role(user, RoleCode.REGULATOR):
+        raise DomainError(ErrorCode.NOT_AN_INSPECTOR, _("Only a regulator's staff can be inspectors."), field="user")
+    if actor != "system" and not has_role(actor, RoleCode.ADMINISTRATOR):
+        policy.require_regulator_of(actor, department, _("enrol inspectors"))
+    existing = Inspector.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    issues: list[FieldIssue] = []
+    badge = _required_text(issues, "badge", badge, 40)
+    profile = getattr(user, "staff_profile", None)
+    name = (name or getattr(profile, "full_name", "") or user.get_full_name() or user.get_username()).strip()[:60]
+    if issues:
+        raise ValidationFailed(issues, _("The inspector has errors; nothing was saved."))
+    try:
+        with transaction.atomic():
+            row = Inspector.objects.create(user=user, department_id=department, name=name, badge=badge, active=True)
+            audit.record(actor=actor, action="credit.inspector_enrolled", target=row,
+                         data={"badge": badge, "department": department, "user": user.get_username()})
+    except IntegrityError:
+        raise Conflict("badge_taken", _("Badge %(badge)s is already in the pool."), field="badge",
+                       badge=badge) from None
+    return row
