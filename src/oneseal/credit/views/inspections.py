@@ -151,13 +151,14 @@ def _render_plan(request: HttpRequest, plan, may_run: bool, *, status: int = 200
                  target_errors: dict[int, dict[str, list[str]]] | None = None, post: Any = None) -> HttpResponse:
     inspector = selectors.inspector_of(request.user)
     page = Paginator(selectors.targets_of(plan), TARGET_PAGE_SIZE).get_page(request.GET.get("page"))
+    pool = list(selectors.department_inspectors(plan)) if may_run else []
     rows = []
     for target in page.object_list:
         team = list(target.inspectors.all())
         rows.append({"target": target, "team": team,
                      "mine": inspector is not None and inspector in team,
                      "errors": (target_errors or {}).get(target.pk, {}),
-                     "others": [i for i in selectors.department_inspectors(plan) if i not in team] if may_run else []})
+                     "others": [i for i in pool if i not in team]})
     context = {
         "nav": "inspections", "plan": plan, "may_run": may_run, "page": page, "rows": rows,
         "open": plan.status in services.OPEN_STATES, "results": [c for c in TargetResult.choices if c[0]],
