@@ -38,7 +38,9 @@ def test_every_state_has_its_cases(zaoyang):
     assert zaoyang.cases_created == len(DEMO_CASES) == 40
     counts = Counter(Case.objects.filter(idempotency_key__startswith=KEY_PREFIX).values_list("status", flat=True))
     assert counts == EXPECTED
-    assert set(counts) == set(CaseStatus.values)
+    # A revoked approval comes from the credit demo: a commitment found false at its verification.
+    assert set(counts) | {CaseStatus.REVOKED} == set(CaseStatus.values)
+    assert Case.objects.filter(status=CaseStatus.REVOKED, commitment_ref__startswith="commitment:").exists()
 
 
 def test_each_case_ends_where_its_script_says(zaoyang):

@@ -16,7 +16,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from .licensing import LICENSING
+from .licensing import COMMITMENT_TERMS, HIGH_RISK, LICENSING
 from .places import BUREAU, CITY, DEPARTMENT_ZONE, DEPARTMENTS, OFFICE_HOURS, place_of
 from .services import SERVICES
 from .spec import ItemSpec
@@ -201,6 +201,23 @@ def _materials(spec: ItemSpec, code: str, rng: random.Random) -> list[dict]:
     return rows
 
 
+def _commitment_columns(spec: ItemSpec) -> dict:
+    """Commitment approval and high risk (licensing.COMMITMENT_TERMS, HIGH_RISK). The catalog sheets do not
+    read these columns yet: the credit demo applies them (oneseal.credit.demo.commitments)."""
+    key = (spec.department, spec.name)
+    terms = COMMITMENT_TERMS.get(key) if spec.item_type == "licensing" else None
+    return {"high_risk": spec.item_type == "licensing" and key in HIGH_RISK,
+            "commitment_mode": terms.mode if terms else "", "commitment_text": terms.text if terms else "",
+            "commitment_verify_days": terms.verify_days if terms else 20}
+
+
+def _commitment_replaceable(spec: ItemSpec, rows: list[dict]) -> list[dict]:
+    terms = COMMITMENT_TERMS.get((spec.department, spec.name)) if spec.item_type == "licensing" else None
+    for row in rows:
+        row["commitment_replaceable"] = bool(terms) and row["name"] in terms.replaceable
+    return rows
+
+
 def _transfer(spec: ItemSpec, code: str) -> dict:
     if spec.pending:
         batch, date, note = PENDING_BATCH
@@ -245,8 +262,9 @@ def build_items() -> dict[str, list[dict]]:
             "visits_required": visits, "online_depth": depth,
             "handling_mode": "on_the_spot" if spec.quick else "committed",
             "high_frequency": code in one_visit,
+            **_commitment_columns(spec),
         })
-        out["materials"] += _materials(spec, code, rng)
+        out["materials"] += _commitment_replaceable(spec, _materials(spec, code, rng))
         out["fees"] += [{"item": code, "name": name, "amount_yuan": amount, "unit": unit, "legal_basis": law}
                         for name, amount, unit, law in spec.fees]
         out["special_procedures"] += [

@@ -7,6 +7,8 @@ the seed report names (食品、环境、安全等方面的检验检测). Pendin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .spec import ItemSpec, spec_factory
 
 L = spec_factory("licensing")
@@ -83,7 +85,8 @@ LICENSING: list[ItemSpec] = [
     L("ZRZYJ", "建设用地规划许可证核发", "Construction land planning permit",
       law="《中华人民共和国城乡规划法》第三十七条", zone="GCJS"),
     L("ZRZYJ", "建设工程规划许可证核发", "Construction project planning permit",
-      law="《中华人民共和国城乡规划法》第四十条", zone="GCJS", sp=("public_notice",), procedure="commitment"),
+      law="《中华人民共和国城乡规划法》第四十条", zone="GCJS", sp=("public_notice",),
+      materials=("建设工程设计方案", "建设工程设计方案专家评审意见", "地下管线及周边建筑现状查询证明")),
     L("ZRZYJ", "乡村建设规划许可证核发", "Rural construction planning permit",
       law="《中华人民共和国城乡规划法》第四十一条", zone="GCJS", sp=("site_inspection",)),
     L("ZRZYJ", "临时用地审批", "Approval of temporary land use", law="《中华人民共和国土地管理法》第五十七条",
@@ -116,7 +119,8 @@ LICENSING: list[ItemSpec] = [
       law="《中华人民共和国噪声污染防治法》第四十三条", pending=True, limit=(5, D), committed=(2, D)),
     # 住建 (10, transferred)
     L("ZJJ", "建筑工程施工许可证核发", "Construction permit for building works",
-      law="《中华人民共和国建筑法》第七条", zone="GCJS", limit=(7, D), committed=(3, D), procedure="commitment"),
+      law="《中华人民共和国建筑法》第七条", zone="GCJS", limit=(7, D), committed=(3, D),
+      materials=("施工图设计文件审查合格书", "建设资金落实证明", "施工合同")),
     L("ZJJ", "商品房预售许可", "Pre-sale permit for commercial housing",
       law="《城市房地产开发经营管理条例》第二十二条", zone="GCJS", sp=("site_inspection",),
       limit=(10, D), committed=(5, D)),
@@ -232,7 +236,7 @@ LICENSING: list[ItemSpec] = [
     L("WJJ", "母婴保健服务人员资格认定", "Qualification of maternal and infant health service personnel",
       law="《中华人民共和国母婴保健法》第三十三条", pending=True, person=True),
     L("WJJ", "公共场所卫生许可", "Public-place hygiene licence", law="《公共场所卫生管理条例》第八条",
-      pending=True, sp=("testing",), procedure="commitment", hf=True),
+      pending=True, sp=("testing",), hf=True, materials=("卫生检测（评价）报告", "从业人员健康合格证明")),
     L("WJJ", "饮用水供水单位卫生许可", "Hygiene licence of a drinking-water supplier",
       law="《中华人民共和国传染病防治法》第二十九条", pending=True, sp=("testing", "site_inspection")),
     L("WJJ", "放射诊疗许可", "Radiological diagnosis and treatment licence", law="《放射诊疗管理规定》第十一条",
@@ -271,7 +275,8 @@ LICENSING: list[ItemSpec] = [
       law="《促进个体工商户发展条例》；《中华人民共和国市场主体登记管理条例》第十九条",
       zone="QYKB", hf=True, quick=True, person=True, limit=(3, D), committed=(2, H)),
     L("SCJGJ", "食品经营许可", "Food business licence", law="《中华人民共和国食品安全法》第三十五条",
-      pending=True, hf=True, sp=("site_inspection",), limit=(10, D), committed=(5, D)),
+      pending=True, hf=True, sp=("site_inspection",), limit=(10, D), committed=(5, D),
+      materials=("食品安全管理制度", "经营设备、工具清单及布局流程图")),
     L("SCJGJ", "食品经营许可（变更）", "Food business licence (change)", law="《食品经营许可和备案管理办法》第三十二条",
       pending=True, hf=True, limit=(10, D), committed=(3, D)),
     L("SCJGJ", "食品经营许可（延续）", "Food business licence (renewal)", law="《食品经营许可和备案管理办法》第三十六条",
@@ -330,3 +335,73 @@ LICENSING: list[ItemSpec] = [
     L("LYJ", "森林防火期内在森林防火区野外用火审批", "Approval of outdoor fire use in fire-prevention zones",
       law="《森林防火条例》第二十五条", limit=(5, D), committed=(1, D)),
 ]
+
+
+# -- commitment approval (告知承诺制 / 先建后验, 国办发〔2020〕42号) -------------------------------------
+# The items above that allow it, keyed by (department, name), with the text the applicant signs, the
+# working days the verification inspection is due within, and the proofs the commitment replaces. An
+# application without a commitment takes the item's ordinary procedure; one with a commitment runs the
+# "commitment" procedure (the case's waiver chooses it), so no item's own procedure is "commitment".
+
+@dataclass(frozen=True)
+class CommitmentTerms:
+    mode: str  # "notify" (告知承诺) or "build_first" (先建后验)
+    text: str
+    verify_days: int
+    replaceable: tuple[str, ...]
+
+
+_LIABILITY = ("如承诺不实，本单位（本人）愿意承担被依法撤销行政许可、记入信用记录并实施联合惩戒等法律责任，"
+              "因此造成的损失由本单位（本人）自行承担。")
+
+COMMITMENT_TERMS: dict[tuple[str, str], CommitmentTerms] = {
+    ("ZRZYJ", "建设工程规划许可证核发"): CommitmentTerms(
+        "build_first",
+        "建设工程规划许可告知承诺书\n"
+        "本单位已知晓建设工程规划许可的全部条件和要求，现郑重承诺：\n"
+        "一、建设项目已依法取得国有建设用地使用权，用地位置、范围与建设用地规划许可一致；\n"
+        "二、建设工程设计方案由具备相应资质的设计单位编制，容积率、建筑密度、绿地率、建筑高度、退让距离等指标"
+        "符合规划条件，并已通过专家评审；\n"
+        "三、已查明项目范围内地下管线及周边建筑现状，施工不影响其安全；\n"
+        "四、自签署之日起可先行开工建设，开工前完成放线，并在规定期限内接受规划核查；\n"
+        "五、以上承诺真实有效。" + _LIABILITY,
+        30, ("建设工程设计方案专家评审意见", "地下管线及周边建筑现状查询证明")),
+    ("ZJJ", "建筑工程施工许可证核发"): CommitmentTerms(
+        "build_first",
+        "建筑工程施工许可告知承诺书\n"
+        "本单位已知晓建筑工程施工许可的全部条件（《中华人民共和国建筑法》第八条），现郑重承诺：\n"
+        "一、已依法办理建设工程用地批准手续和建设工程规划许可证；\n"
+        "二、施工场地已具备施工条件，已确定建筑施工企业并签订施工合同；\n"
+        "三、施工图设计文件已由施工图审查机构审查合格；\n"
+        "四、建设资金已经落实，有保证工程质量和安全的具体措施；\n"
+        "五、自签署之日起可先行开工建设，并在规定期限内接受住建部门核查；\n"
+        "六、以上承诺真实有效。" + _LIABILITY,
+        30, ("施工图设计文件审查合格书", "建设资金落实证明")),
+    ("WJJ", "公共场所卫生许可"): CommitmentTerms(
+        "notify",
+        "公共场所卫生许可告知承诺书\n"
+        "本单位已知晓公共场所卫生许可的条件和要求，现郑重承诺：\n"
+        "一、经营场所的空气、微小气候、水质、采光、照明、噪声、顾客用具和卫生设施符合国家卫生标准和要求；\n"
+        "二、从业人员均已取得有效健康合格证明；\n"
+        "三、已建立卫生管理制度，配备专（兼）职卫生管理人员；\n"
+        "四、在规定期限内接受卫生健康部门现场核查；\n"
+        "五、以上承诺真实有效。" + _LIABILITY,
+        20, ("卫生检测（评价）报告", "从业人员健康合格证明")),
+    ("SCJGJ", "食品经营许可"): CommitmentTerms(
+        "notify",
+        "食品经营许可告知承诺书（仅销售预包装食品）\n"
+        "本单位已知晓食品经营许可的条件和要求，现郑重承诺：\n"
+        "一、具有与经营的食品品种、数量相适应的经营场所，并与有毒、有害场所以及其他污染源保持规定的距离；\n"
+        "二、具有与经营的食品品种、数量相适应的经营设备和设施；\n"
+        "三、已建立并落实保证食品安全的规章制度，配备食品安全管理人员；\n"
+        "四、在规定期限内接受市场监管部门现场核查；\n"
+        "五、以上承诺真实有效。" + _LIABILITY,
+        20, ("食品安全管理制度", "经营设备、工具清单及布局流程图")),
+}
+
+# Clearly dangerous items: excluded from commitment approval (and weighed more in random inspections).
+HIGH_RISK: frozenset[tuple[str, str]] = frozenset({
+    ("YJJ", "危险化学品经营许可"),
+    ("YJJ", "烟花爆竹经营（零售）许可"),
+    ("SHJJ", "辐射安全许可证核发（使用Ⅳ、Ⅴ类放射源）"),
+})
