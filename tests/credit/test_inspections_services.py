@@ -338,3 +338,18 @@ def test_reassignment_refusals(market, user_in_role):
         with pytest.raises(error):
             inspections.reassign_inspector(actor=actor, target=target, remove=remove, add=add, reason=reason)
     assert set(target.inspectors.all()) == set(on)
+
+
+def test_an_inspector_who_declared_a_relation_after_the_draw_cannot_record_until_replaced(market):
+    plan = drawn_plan(market)
+    target = plan.targets.first()
+    on = list(target.inspectors.order_by("badge"))
+    inspections.declare_relation(actor=on[0].user, id_number=target.id_number, relation="近亲属入股")
+    assert selectors.recusals_on([target]) == {target.pk: {on[0].pk}}
+    with pytest.raises(DomainError) as caught:
+        inspections.record_result(actor=on[0].user, target=target, result="passed")
+    assert caught.value.code == "recusal"
+    off = next(i for i in market["inspectors"] if i not in on)
+    inspections.reassign_inspector(actor=market["regulator"], target=target, remove=on[0], add=off, reason="回避")
+    assert selectors.recusals_on([target]) == {target.pk: set()}
+    assert inspections.record_result(actor=off.user, target=target, result="passed").result == "passed"

@@ -106,6 +106,17 @@ def target_for(user: Any, pk: int) -> InspectionTarget | None:
     return InspectionTarget.objects.filter(pk=pk, plan_id__in=plan_ids).select_related("plan").first()
 
 
+def recusals_on(targets) -> dict[int, set[int]]:
+    """Target id → the ids of its drawn inspectors who have declared a relation to its subject (after the
+    draw: the draw itself never assigns one). The desk asks the regulator to replace them."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    pairs = set(InspectorRelation.objects.filter(id_number__in={t.id_number for t in targets})
+                .values_list("inspector_id", "id_number"))
+    return {t.pk: {i.pk for i in t.inspectors.all() if (i.pk, t.id_number) in pairs} for t in targets}
+
+
 def relations_of(user: Any) -> QuerySet[InspectorRelation]:
     inspector = inspector_of(user)
     if inspector is None:

@@ -399,8 +399,9 @@ def _locked_target(target: InspectionTarget) -> InspectionTarget:
 
 def record_result(*, actor, target: InspectionTarget, result: str, findings: str = "",
                   now: dt.datetime | None = None) -> InspectionTarget:
-    """One of the target's drawn inspectors records what the inspection found, once. Problems found or
-    the subject not found at its address become a credit record (双随机抽查发现问题) on the subject."""
+    """One of the target's drawn inspectors records what the inspection found, once; not one who has
+    declared a relation to the subject since the draw (回避). Problems found or the subject not found at
+    its address become a credit record (双随机抽查发现问题) on the subject."""
     inspector = Inspector.objects.filter(user_id=getattr(actor, "pk", None)).first()
     if inspector is None or not target.inspectors.filter(pk=inspector.pk).exists():
         raise PermissionDeniedError(ErrorCode.NOT_DRAWN_INSPECTOR,
@@ -429,6 +430,10 @@ def record_result(*, actor, target: InspectionTarget, result: str, findings: str
         if target.result:
             raise Conflict(ErrorCode.ALREADY_RECORDED, _("This target's result was already recorded."),
                            field="result")
+        if InspectorRelation.objects.filter(inspector=inspector, id_number=target.id_number).exists():
+            # declared after the draw: the regulator replaces the inspector before anything is recorded
+            raise Conflict(ErrorCode.RECUSAL, _("You declared a relation to this subject and must not inspect it "
+                                                "(回避); ask for another inspector."), field="actor")
         target.result, target.findings, target.recorded_by, target.recorded_at = result, findings, actor, now
         if result in RECORDED_RESULTS:
             with translation.override("zh-hans"):

@@ -152,10 +152,11 @@ def _render_plan(request: HttpRequest, plan, may_run: bool, *, status: int = 200
     inspector = selectors.inspector_of(request.user)
     page = Paginator(selectors.targets_of(plan), TARGET_PAGE_SIZE).get_page(request.GET.get("page"))
     pool = list(selectors.department_inspectors(plan)) if may_run else []
+    recused = selectors.recusals_on(page.object_list)
     rows = []
     for target in page.object_list:
         team = list(target.inspectors.all())
-        rows.append({"target": target, "team": team,
+        rows.append({"target": target, "team": team, "recused": recused.get(target.pk, set()),
                      "mine": inspector is not None and inspector in team,
                      "errors": (target_errors or {}).get(target.pk, {}),
                      "others": [i for i in pool if i not in team]})
