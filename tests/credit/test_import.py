@@ -163,3 +163,22 @@ def test_the_command_refuses_a_user_who_is_not_a_credit_officer(people, tmp_path
     with pytest.raises(CommandError):
         call_command("credit", "import", str(path), "--as", "clerk", stdout=io.StringIO())
     assert not CreditRecord.objects.exists()
+
+
+def test_impossible_years_are_cell_errors_and_a_csv_with_nul_characters_is_refused(people):
+    rows = [HEADER, [COMPANY, "某公司", "penalty_minor", "标题", "事实", "机关", "0001-01-01", "", "9999-12-31", ""]]
+    with pytest.raises(ValidationFailed) as info:
+        run(people, as_csv(rows))
+    assert {(i.row, i.column, i.code) for i in info.value.issues} == {
+        (2, "decided_on", "out_of_range"), (2, "effective_until", "out_of_range")}
+    rows[1][1] = "某\x00公司"
+    with pytest.raises(DomainError) as refused:
+        run(people, as_csv(rows))
+    assert refused.value.code == "unreadable_file"
+
+
+def test_a_csv_the_reader_cannot_parse_is_refused(people):
+    content = ("id_number,subject_name\n" + '"' + "x" * 200_000 + '"\n').encode()
+    with pytest.raises(DomainError) as info:
+        run(people, content)
+    assert info.value.code == "unreadable_file"

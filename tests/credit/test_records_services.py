@@ -194,3 +194,36 @@ def test_only_a_credit_officer_decides_and_always_with_a_reason(people):
     assert info.value.field == "reason"
     request.refresh_from_db()
     assert request.status == RepairStatus.PENDING
+
+
+@pytest.mark.parametrize(("overrides", "field", "code"), [
+    ({"title": "bad\x00title"}, "title", "nul_character"),
+    ({"legal_basis": "x" * 501}, "legal_basis", "too_long"),
+    ({"decided_on": dt.date(1, 1, 1)}, "decided_on", "out_of_range"),
+    ({"effective_from": dt.datetime(9999, 12, 31, tzinfo=dt.UTC)}, "effective_from", "out_of_range"),
+])
+def test_input_the_database_or_date_arithmetic_would_choke_on_is_refused(people, overrides, field, code):
+    with pytest.raises(ValidationFailed) as info:
+        s.record(actor=people["officer"], new=new(**overrides), now=AT)
+    assert (field, code) in {(i.field, i.code) for i in info.value.issues}
+
+
+def test_lifting_a_record_closes_its_pending_repair_request(people):
+    row = s.record(actor=people["officer"], new=new(), now=AT)
+    request = ask(people, row)
+    s.lift_record(actor=people["officer"], record_=row, reason="错录，予以移出", now=LATER)
+    request.refresh_from_db()
+    assert request.status == RepairStatus.REJECTED and request.decision_reason == "错录，予以移出"
+
+
+def test_a_repair_of_a_record_that_expired_meanwhile_is_refused_not_approved(people):
+    row = s.record(actor=people["officer"], new=new(), now=AT)
+    request = ask(people, row)
+    with pytest.raises(DomainError) as info:
+        s.decide_repair(actor=people["officer"], request=request, approve=True, reason="准予",
+                        now=AT + dt.timedelta(days=400))
+    assert info.value.code == "record_not_in_effect"
+    s.decide_repair(actor=people["officer"], request=request, approve=False, reason="记录已过期",
+                    now=AT + dt.timedelta(days=400))
+    row.refresh_from_db()
+    assert row.status == "active"

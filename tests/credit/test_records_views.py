@@ -253,3 +253,20 @@ def test_importing_from_the_desk(people):
     assert good.status_code == 302 and CreditRecord.objects.count() == 1
     assert client_of(people["regulator"]).post("/workbench/credit/import/", {
         "file": _csv([HEADER])}).status_code == 403
+
+
+def test_nul_characters_and_impossible_dates_are_refused_not_crashing(on_record, people):
+    assert client_of().get("/credit/", {"q": "祺\x00鑫"}).status_code == 200
+    officer = client_of(people["officer"], english=True)
+    assert officer.get("/workbench/credit/", {"q": "a\x00b"}).status_code == 200
+    assert officer.post("/workbench/credit/records/\x00/lift/", {"reason": "x"}).status_code == 404
+    response = officer.post("/workbench/credit/records/new/", {
+        "id_number": COMPANY, "subject_name": "祺鑫\x00通达", "kind": "penalty_minor", "title": "t", "facts": "f",
+        "authority": "a", "decided_on": "2026-10-01", "effective_until": "9999-12-31"})
+    assert response.status_code == 422 and "The date must lie between 1949 and 2199." in response.content.decode()
+    response = officer.post("/workbench/credit/records/new/", {
+        "id_number": COMPANY, "subject_name": "祺鑫\x00通达", "kind": "penalty_minor", "title": "t", "facts": "f",
+        "authority": "a", "decided_on": "2026-10-01"})
+    assert response.status_code in (302, 422)  # Django may drop the NUL on parsing; never a server error
+    assert all("\x00" not in row.subject.name for row in CreditRecord.objects.select_related("subject"))
+    assert client_of(people["company_user"]).post("/my/credit/", {"record": "XY\x00"}).status_code == 404

@@ -66,8 +66,14 @@ def mask_number(id_number: str, kind: str) -> str:
     return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
 
 
+def clean(text: str, limit: int = 100) -> str:
+    """User input for a query: trimmed, bounded, without NUL characters (which PostgreSQL refuses)."""
+    return str(text or "").replace("\x00", "").strip()[:limit]
+
+
 def normalised_number(query: str) -> str | None:
     """The query as a valid citizen ID or credit code, or None."""
+    query = clean(query, 40)
     try:
         return identify(query)[1]
     except DomainError:
@@ -77,7 +83,7 @@ def normalised_number(query: str) -> str | None:
 def search_subjects(query: str) -> tuple[str | None, QuerySet[CreditSubject]]:
     """Public lookup: (the normalised number if the query is one, organisations whose name contains
     the query). A person is never listed by name."""
-    query = (query or "").strip()[:100]
+    query = clean(query)
     number = normalised_number(query)
     if number is not None or len(query) < 2:
         return number, CreditSubject.objects.none()
@@ -154,7 +160,7 @@ def all_records_of(numbers) -> QuerySet[CreditRecord]:
 
 def my_record(user, number: str) -> CreditRecord | None:
     numbers = list(policy.subject_numbers_of(user))
-    return CreditRecord.objects.filter(number=number, id_number__in=numbers).select_related("kind").first()
+    return CreditRecord.objects.filter(number=clean(number, 30), id_number__in=numbers).select_related("kind").first()
 
 
 # -- the credit officer's desk -------------------------------------------------------------------------
@@ -191,7 +197,7 @@ def desk_records(user, *, source: str = "", severity: str = "", state: str = "",
         qs = qs.filter(expired(at))
     elif state in (RecordStatus.REPAIRED, RecordStatus.LIFTED):
         qs = qs.filter(status=state)
-    query = (query or "").strip()[:100]
+    query = clean(query)
     if query:
         qs = qs.filter(Q(number=query.upper()) | Q(id_number=query.upper()) | Q(subject__name__icontains=query)
                        | Q(title__icontains=query))
@@ -199,7 +205,7 @@ def desk_records(user, *, source: str = "", severity: str = "", state: str = "",
 
 
 def desk_record(user, number: str) -> CreditRecord | None:
-    return desk_records(user).filter(number=number).first()
+    return desk_records(user).filter(number=clean(number, 30)).first()
 
 
 def pending_repairs(user) -> QuerySet[RepairRequest]:

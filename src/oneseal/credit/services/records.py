@@ -85,9 +85,22 @@ def _record_number(at: dt.datetime) -> str:
     return f"XY-{year}-{next_serial(CreditSequence, f'record:{year}'):07d}"
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1949, 2199  # dates outside are typing errors (and would overflow arithmetic)
+
+
+def _nul_issue(field: str) -> FieldIssue:
+    return FieldIssue(field=field, code="nul_character",
+                      message=_("The input contains a NUL character, which is not allowed."), params={})
+
+
+def _no_nul(value: str, field: str) -> None:
+    if "\x00" in (value or ""):
+        raise ValidationFailed([_nul_issue(field)])
+
+
 def _check(new: NewRecord) -> RecordKind:
     issues = []
-    kind = RecordKind.objects.filter(code=new.kind).first()
+    kind = RecordKind.objects.filter(code=new.kind).first() if "\x00" not in str(new.kind) else None
     if kind is None:
         issues.append(FieldIssue(field="kind", code="unknown_kind", message=_("Unknown record kind."),
                                  params={}))
@@ -99,6 +112,18 @@ def _check(new: NewRecord) -> RecordKind:
         elif len(str(value)) > limit:
             issues.append(FieldIssue(field=field, code="too_long",
                                      message=_("At most %(limit)s characters."), params={"limit": limit}))
+    if len(new.legal_basis or "") > 500:
+        issues.append(FieldIssue(field="legal_basis", code="too_long", message=_("At most %(limit)s characters."),
+                                 params={"limit": 500}))
+    for field in ("id_number", "subject_name", "title", "facts", "authority", "legal_basis", "source_ref"):
+        if "\x00" in str(getattr(new, field) or ""):
+            issues.append(_nul_issue(field))
+    for field in ("decided_on", "effective_from", "effective_until"):
+        value = getattr(new, field)
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            issues.append(FieldIssue(field=field, code="out_of_range",
+                                     message=_("The date must lie between %(first)s and %(last)s."),
+                                     params={"first": EARLIEST_YEAR, "last": LATEST_YEAR}))
     if new.effective_until and new.effective_from and new.effective_until <= new.effective_from:
         issues.append(FieldIssue(field="effective_until", code="ends_before_start",
                                  message=_("A record must end after it starts."), params={}))
@@ -155,6 +180,7 @@ def end_record(*, actor, record_: CreditRecord, status: str, reason: str, now: d
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required", _("Say why the record ends."), field="reason")
+    _no_nul(reason, "reason")
     if status not in (RecordStatus.LIFTED, RecordStatus.REPAIRED):
         raise DomainError("unknown_status", _("A record is lifted or repaired."), field="status")
     now = now or timezone.now()
@@ -171,8 +197,15 @@ def end_record(*, actor, record_: CreditRecord, status: str, reason: str, now: d
 
 
 def lift_record(*, actor, record_: CreditRecord, reason: str, now: dt.datetime | None = None) -> CreditRecord:
+    """A credit officer, or a regulator of the record's department, lifts it with a reason. A repair
+    request still pending has nothing left to repair: it is closed as refused, with the lifting's reason."""
     policy.require_officer_or_regulator_of(actor, record_.department_id, _("lift credit records"))
-    return end_record(actor=actor, record_=record_, status=RecordStatus.LIFTED, reason=reason, now=now)
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = end_record(actor=actor, record_=record_, status=RecordStatus.LIFTED, reason=reason, now=now)
+        RepairRequest.objects.filter(record=row, status=RepairStatus.PENDING).update(
+            status=RepairStatus.REJECTED, decided_by=actor, decided_at=now, decision_reason=row.ended_reason)
+    return row
 
 
 # -- credit repair (信用修复) -------------------------------------------------------------------------
@@ -200,6 +233,8 @@ def request_repair(*, actor, record_: CreditRecord, statement: str, evidence: IO
     elif len(statement) > 4000:
         issues.append(FieldIssue(field="statement", code="too_long", message=_("At most %(limit)s characters."),
                                  params={"limit": 4000}))
+    elif "\x00" in statement:
+        issues.append(_nul_issue("statement"))
     if evidence is None:
         issues.append(FieldIssue(field="evidence", code="required",
                                  message=_("Attach the proof that the breach was corrected.")))
@@ -245,6 +280,7 @@ def decide_repair(*, actor, request: RepairRequest, approve: bool, reason: str,
         raise DomainError("reason_required", _("Say why the request is granted or refused."), field="reason")
     if len(reason) > 500:
         raise DomainError("too_long", _("At most %(limit)s characters."), field="reason", limit=500)
+    _no_nul(reason, "reason")
     if not isinstance(approve, bool):
         raise DomainError("decision_required", _("Choose to repair or to refuse."), field="approve")
     now = now or timezone.now()
@@ -252,6 +288,9 @@ def decide_repair(*, actor, request: RepairRequest, approve: bool, reason: str,
         locked = RepairRequest.objects.select_for_update().select_related("record").get(pk=request.pk)
         if locked.status != RepairStatus.PENDING:
             raise DomainError("repair_not_pending", _("This repair request was already decided."), field="status")
+        if approve and not _in_effect(locked.record, now):
+            raise DomainError("record_not_in_effect", _("The record no longer binds (it expired or ended): refuse "
+                                                        "the request instead."), field="approve")
         if approve:
             end_record(actor=actor, record_=locked.record, status=RecordStatus.REPAIRED, reason=reason, now=now)
         locked.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED
@@ -309,7 +348,11 @@ def _sheet_rows(content: bytes, filename: str) -> list[list[Any]]:
         raise DomainError("unreadable_file", _("The CSV file is neither UTF-8 nor GB 18030 text."), field="file")
     if "\x00" in text:
         raise DomainError("unreadable_file", _("The CSV file is neither UTF-8 nor GB 18030 text."), field="file")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise DomainError("unreadable_file", _("The CSV file could not be read: %(error)s"), field="file",
+                          error=str(error)[:200]) from None
 
 
 def _cell_text(value: Any) -> str:
@@ -355,6 +398,10 @@ def _row_record(values: dict[str, Any], row: int, kinds: dict[str, RecordKind], 
                                 column=column))
 
     text = {c: _cell_text(values.get(c)) for c in IMPORT_COLUMNS}
+    for column, value in text.items():
+        if "\x00" in value:
+            issue(column, "nul_character", _("The input contains a NUL character, which is not allowed."))
+            text[column] = value.replace("\x00", "")
     id_number = ""
     try:
         _kind, id_number = identify(text["id_number"], field="id_number")
@@ -379,6 +426,11 @@ def _row_record(values: dict[str, Any], row: int, kinds: dict[str, RecordKind], 
             dates[column] = _cell_date(values[column])
         except ValueError:
             issue(column, "invalid_date", _("Write a date as YYYY-MM-DD."))
+    for column, day in dates.items():
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            issue(column, "out_of_range", _("The date must lie between %(first)s and %(last)s."),
+                  first=EARLIEST_YEAR, last=LATEST_YEAR)
+            dates[column] = None
     if dates["decided_on"] and dates["decided_on"] > today:
         issue("decided_on", "in_future", _("A decision date cannot be in the future."))
     start = dates["effective_from"] or dates["decided_on"]

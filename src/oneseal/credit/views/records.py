@@ -176,10 +176,15 @@ def _parse_date(value: str, field: str, errors: dict[str, list[str]], required: 
             errors.setdefault(field, []).append(gettext("This field is required."))
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         errors.setdefault(field, []).append(gettext("Write a date as YYYY-MM-DD."))
         return None
+    if not services.EARLIEST_YEAR <= day.year <= services.LATEST_YEAR:
+        errors.setdefault(field, []).append(gettext("The date must lie between %(first)s and %(last)s.")
+                                            % {"first": services.EARLIEST_YEAR, "last": services.LATEST_YEAR})
+        return None
+    return day
 
 
 def _record_form_context(request: HttpRequest, errors: dict, post) -> dict:
