@@ -1,6 +1,7 @@
 """The commitment pages: the applicant signs and applies online and sees their commitments; the drawn
 inspector records the verification; nobody else sees or records."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -170,3 +171,28 @@ def test_the_pages_are_in_english_on_request(applicant_client, cw):
     applicant_client.cookies["django_language"] = "en"
     body = applicant_client.get("/my/commitments/").content.decode()
     assert "My commitments" in body
+
+
+def test_a_restricted_applicant_is_told_before_signing_and_refused(applicant_client, cw):
+    from oneseal.credit.services.records import NewRecord, record
+    from tests.credit.commitments_support import APPLICANT_CODE
+
+    row = record(actor=None, authorised=True, new=NewRecord(
+        id_number=APPLICANT_CODE, subject_name="祺鑫通达电子商务有限公司", kind="false_commitment", title="虚假承诺",
+        facts="经查属实。", authority="枣阳市行政审批局", decided_on=timezone.localdate()))
+    page = applicant_client.get(apply_url(cw))
+    assert page.status_code == 200 and row.number in page.content.decode()
+    response = applicant_client.post(apply_url(cw), post_data(cw))
+    assert response.status_code == 403 and row.number in response.content.decode()
+    assert not Commitment.objects.exists()
+
+
+def test_the_inspectors_list_puts_the_earliest_due_first(client, cw):
+    later = sign(cw, now=timezone.now() - dt.timedelta(days=1), project="二期")
+    earlier = sign(cw, now=timezone.now() - dt.timedelta(days=3), project="一期")
+    shared = set(later.inspections.get().inspectors.all()) & set(earlier.inspections.get().inspectors.all())
+    assert shared  # the same seeded draw over the same pool
+    client.force_login(shared.pop().user)
+    body = client.get("/workbench/verifications/").content.decode()
+    assert body.index(f"verification-{earlier.inspections.get().pk}") < body.index(
+        f"verification-{later.inspections.get().pk}")
