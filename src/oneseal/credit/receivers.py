@@ -43,7 +43,7 @@ def record_regulator_penalty(event: DomainEvent, subscriber: str) -> None:
     item = payload.get("case_number") or payload.get("licence_number") or ""
     title = f"行政处罚（{item}）" if item else "行政处罚"
     record(actor=None, authorised=True, now=event.occurred_at, new=NewRecord(
-        id_number=number, subject_name=str(payload.get("subject_name") or number), kind=PENALTY_KIND,
+        id_number=number, subject_name=str(payload.get("subject_name") or number)[:200], kind=PENALTY_KIND,
         title=title[:200], facts=str(payload.get("text") or "").strip()[:4000] or title,
         authority=(department.name if department else str(payload.get("department") or ""))[:200] or "—",
         decided_on=timezone.localtime(event.occurred_at).date(),
