@@ -26,13 +26,15 @@ def scjgj(user_in_role):
 def test_the_demo_draws_publishes_and_records_results_once(scjgj):
     for n in range(1, 21):
         holding(n, "YYZZ")
+    holding(50, "JMSFZ")  # not the market regulator's: not in its pool
     demo.load()
     department, users = scjgj
     assert Inspector.objects.filter(department=department).count() == 4
     assert InspectorRelation.objects.count() == 1
     published = InspectionPlan.objects.get(title=demo.PUBLISHED_TITLE)
-    assert published.status == PlanStatus.PUBLISHED and published.targets.count() == 4
-    assert published.targets.exclude(result="").count() == 3
+    assert published.status == PlanStatus.PUBLISHED and published.pool_size == 20
+    assert published.licence_types == ["YYZZ"] and published.targets.count() == 12
+    assert published.targets.exclude(result="").count() == 2 and published.targets.filter(result="").exists()
     assert published.targets.filter(result="problems", record__isnull=False).count() == 1
     assert selectors.verify_draw(published).matches
     assert InspectionPlan.objects.get(title=demo.DRAFT_TITLE).status == PlanStatus.DRAFT
