@@ -112,7 +112,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     app_form = ApplicationForm(request.POST or None, request.FILES or None, snapshot=snapshot, ask_applicant=False,
                                offers=material_offers(applicant, snapshot))
     sign_form = SignForm(request.POST or None, build_first=build_first, initial={
-        "text_sha256": shown, "signer_name": applicant.legal_representative or applicant.name})
+        "text_sha256": shown, "signer_name": applicant.legal_representative or applicant.name,
+        "signer_id_number": applicant.id_number if applicant.kind == "person" else ""})
     excluded = None
     try:
         services.refuse_if_excluded(applicant.id_number, timezone.now())
