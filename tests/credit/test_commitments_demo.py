@@ -98,3 +98,12 @@ def test_loading_again_adds_no_commitment(demo):
     after = (Commitment.objects.count(), VerificationInspection.objects.count(), CreditRecord.objects.count(),
              Inspector.objects.count(), Case.objects.count())
     assert after == before
+
+
+def test_demo_regulator_sees_the_verification_page(demo, client):
+    client.force_login(get_user_model().objects.get(username="demo-regulator"))
+    page = client.get("/workbench/verifications/")
+    assert page.status_code == 200 and "枣阳市鲜丰超市有限公司" in page.content.decode()
+    shop = commitment_of("枣阳市鲜丰超市有限公司")
+    detail = client.get(f"/credit/commitments/{shop.pk}/").content.decode()
+    assert f"/workbench/verifications/{shop.inspections.get().pk}/record/" in detail
