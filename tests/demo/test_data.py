@@ -88,7 +88,9 @@ def test_every_item_discloses_what_the_law_asks(data):
 
 def test_procedures_are_known(data):
     assert {i["procedure"] for i in data["items"]} == {
-        "on_the_spot", "standard", "site_inspection", "expert_review", "public_notice", "commitment"}
+        "on_the_spot", "standard", "site_inspection", "expert_review", "public_notice"}
+    # 告知承诺 is the applicant's choice on items that allow it, not an item's procedure
+    assert {i["commitment_mode"] for i in data["items"] if i.get("commitment_mode")} == {"notify", "build_first"}
     assert all(i["handling_mode"] == "on_the_spot" for i in data["items"] if i["procedure"] == "on_the_spot")
 
 
@@ -98,7 +100,7 @@ def test_staff_plan():
     assert len({s.username for s in staff}) == len(staff)
     assert {a.role for a in DEMO_ACCOUNTS} == {
         "applicant", "window_clerk", "approver", "bureau_head", "regulator", "supervisor", "trading_staff",
-        "bidder", "expert", "administrator"}
+        "bidder", "expert", "administrator", "credit_officer"}
     assert all(s.password is None for s in staff if not s.username.startswith("demo-"))
 
 

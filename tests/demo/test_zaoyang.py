@@ -97,7 +97,8 @@ def test_enterprise_registration_items_are_mostly_done_on_the_spot(zaoyang):
 
 def test_staff_outside_the_hall_are_not_counted(zaoyang, client):
     outside = StaffProfile.objects.filter(hall__isnull=True)
-    assert set(outside.values_list("user__groups__name", flat=True)) == {"regulator", "supervisor", "trading_staff"}
+    assert set(outside.values_list("user__groups__name", flat=True)) == {"regulator", "supervisor", "trading_staff",
+                                                                               "credit_officer"}
     assert StaffProfile.objects.count() == reform_stats(client)["staff"] + outside.count()
 
 

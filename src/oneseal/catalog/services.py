@@ -129,6 +129,12 @@ def _check_rules(clean: dict[str, list[dict]]) -> list[FieldIssue]:
                                  _("The committed limit (%(committed)s) exceeds the statutory limit "
                                    "(%(statutory)s)."),
                                  committed=row["committed_limit"], statutory=row["statutory_limit"]))
+        if row["commitment_mode"] and row["high_risk"]:
+            issues.append(_issue("items", "commitment_mode", row, "high_risk_commitment",
+                                 _("A high-risk item cannot allow commitment approval.")))
+        if row["commitment_mode"] and not (row["commitment_text"] or "").strip():
+            issues.append(_issue("items", "commitment_text", row, "commitment_text_required",
+                                 _("An item that allows commitment approval needs the commitment text.")))
     for row in clean.get("fees", []):
         item = item_rows.get(row["item"])
         if item is not None and item["is_free"]:
@@ -233,6 +239,7 @@ def apply_catalog(*, actor, data: dict[str, list[dict[str, Any]]], note: str = "
         values = _values(row, SHEETS_BY_KEY["items"])
         values["status"] = values["status"] or m.ItemStatus.ACTIVE
         values["fee_due_before"] = values["fee_due_before"] or m.FeeDueBefore.DELIVERY
+        values["commitment_verify_days"] = values["commitment_verify_days"] or 20
         for key in ("implementing_body", "original_department", "supervising_department"):
             values[key] = departments.lookup[row[key]]
         values["zone"] = zones.lookup[row["zone"]] if row["zone"] else None
@@ -265,7 +272,8 @@ def _replace_children(clean: dict[str, list[dict]], touched: dict[str, m.Service
         ("materials", m.Material, lambda r: {
             "order": r["order"] or 0, "name": r["name"], "form": r["form"], "copies": r["copies"],
             "required": r["required"], "licence_replaceable": r["licence_replaceable"],
-            "licence_type": r["licence_type"], "note": r["note"]}),
+            "licence_type": r["licence_type"], "note": r["note"],
+            "commitment_replaceable": r["commitment_replaceable"]}),
         ("fees", m.Fee, lambda r: {
             "name": r["name"], "amount_fen": int((r["amount_yuan"] * 100).to_integral_value()),
             "unit": r["unit"], "legal_basis": r["legal_basis"]}),

@@ -121,6 +121,10 @@ SHEETS: tuple[Sheet, ...] = (
         Column("online_depth", "网办深度", "int", minimum=1, maximum=4),
         Column("handling_mode", "办件类型", "choice", choices=_choices(m.HandlingMode)),
         Column("high_frequency", "高频事项", "bool"),
+        Column("high_risk", "高风险事项", "bool", required=False),
+        Column("commitment_mode", "告知承诺", "choice", required=False, choices=_choices(m.CommitmentMode)),
+        Column("commitment_text", "承诺书内容", "text", required=False),
+        Column("commitment_verify_days", "核查时限(工作日)", "int", required=False, minimum=1, maximum=365),
     ), ("code",)),
     Sheet("materials", "申请材料", (
         Column("item", "事项编码", ref="items"),
@@ -132,6 +136,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("licence_replaceable", "可用电子证照", "bool"),
         Column("licence_type", "证照类型", required=False, max_length=60),
         Column("note", "备注", required=False, max_length=300),
+        Column("commitment_replaceable", "可承诺替代", "bool", required=False),
     ), ("item", "name")),
     Sheet("fees", "收费", (
         Column("item", "事项编码", ref="items"),

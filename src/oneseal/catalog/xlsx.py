@@ -147,11 +147,12 @@ def _rows(sheet: Sheet):
                    i.statutory_limit_unit, i.committed_limit, i.committed_limit_unit, i.is_free, i.fee_due_before,
                    i.place,
                    i.office_hours, i.consultation_channel, i.complaint_channel, i.visits_required,
-                   i.online_depth, i.handling_mode, i.high_frequency]
+                   i.online_depth, i.handling_mode, i.high_frequency, i.high_risk, i.commitment_mode,
+                   i.commitment_text, i.commitment_verify_days]
     elif sheet.key == "materials":
         for x in m.Material.objects.select_related("item").order_by("item__code", "order", "id").iterator(2000):
             yield [x.item.code, x.order, x.name, x.form, x.copies, x.required, x.licence_replaceable,
-                   x.licence_type, x.note]
+                   x.licence_type, x.note, x.commitment_replaceable]
     elif sheet.key == "fees":
         for f in m.Fee.objects.select_related("item").order_by("item__code", "id"):
             yield [f.item.code, f.name, f.amount_yuan, f.unit, f.legal_basis]
