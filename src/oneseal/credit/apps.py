@@ -16,3 +16,9 @@ class CreditConfig(AppConfig):
 
         register_subject_check(checks.case_flags)
         receivers.connect()
+
+        from oneseal.kernel import periodic
+
+        from .tasks import flag_overdue_verifications_task
+
+        periodic.register(flag_overdue_verifications_task)  # overdue verifications, each scheduler round
