@@ -173,7 +173,7 @@ def my_commitments(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.commitments_of(request.user, status or None), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "credit/commitments/my_commitments.html", {
-        "nav": "my", "page": page, "status": status, "statuses": _statuses()})
+        "nav": "my_commitments", "page": page, "status": status, "statuses": _statuses()})
 
 
 # -- the inspector's verifications --------------------------------------------------------------------
@@ -223,7 +223,7 @@ def _commitment_page(request: HttpRequest, pk: int, *, form: OutcomeForm | None 
             row["form"] = form if form is not None and form_for == inspection.pk else OutcomeForm()
         rows.append(row)
     return render(request, "credit/commitments/commitment.html", {
-        "nav": "verifications" if me is not None else "my", "commitment": commitment, "rows": rows,
+        "nav": "verifications" if me is not None else "my_commitments", "commitment": commitment, "rows": rows,
         "own": commitment.subject.id_number in policy.subject_numbers_of(request.user)}, status=status)
 
 

@@ -229,7 +229,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.public_plans(query, department or None), PAGE_SIZE).get_page(request.GET.get("page"))
     departments = Department.objects.filter(inspection_plans__status__in=selectors.PUBLIC_STATES).distinct() \
         .order_by("name")
-    context = {"nav": "inspections_public", "page": page, "q": query, "department": department,
+    context = {"nav": "credit", "page": page, "q": query, "department": department,
                "departments": departments}
     return render(request, "credit/inspections/public_list.html", context)
 
@@ -245,7 +245,7 @@ def public_plan(request: HttpRequest, pk: int, *, verification=None, errors=None
     plan = _public_plan(pk)
     targets = selectors.public_targets(plan)
     page = Paginator(targets, TARGET_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"nav": "inspections_public", "plan": plan, "page": page, "verification": verification,
+    context = {"nav": "credit", "plan": plan, "page": page, "verification": verification,
                "errors": errors or {}, "inputs": selectors.draw_inputs(plan),
                "inspector_pool": (plan.inspector_pool or {}).get("inspectors", []),
                "reassigned": (plan.inspector_pool or {}).get("reassigned", []),
