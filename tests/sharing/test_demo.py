@@ -46,7 +46,9 @@ def test_every_decided_demo_case_is_pushed_once(zaoyang):
     from oneseal.cases.models import Case
 
     decided = Case.objects.filter(decided_at__isnull=False).count()
-    assert RegulatorPush.objects.filter(source_topic__startswith="cases.").count() == decided
+    revoked = Case.objects.filter(revoked_at__isnull=False).count()  # the demo's false commitment
+    assert revoked == 1
+    assert RegulatorPush.objects.filter(source_topic__startswith="cases.").count() == decided + revoked
 
 
 def test_the_bureau_has_the_demo_finding_and_supervision_the_escalations(zaoyang):

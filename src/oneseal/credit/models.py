@@ -59,7 +59,7 @@ class MeasureScope(models.TextChoices):
 
 class MeasureEffect(models.TextChoices):
     FLAG = "flag", _("Flag for closer review")  # 重点审查
-    BLOCK = "block", _("Refuse")  # 限制
+    BLOCK = "block", _("Restrict")  # 限制
 
 
 class Measure(models.Model):
