@@ -103,3 +103,30 @@ def test_a_record_after_submission_blocks_the_approval_and_lifting_it_lets_the_n
     assert approved.status == CaseStatus.APPROVED
     following = submit(world, now="2026-03-05 11:00")
     assert following.status == CaseStatus.SUBMITTED and not following.flags.exists()
+
+
+def test_the_clerk_and_the_approver_see_the_flag_with_its_record_on_the_case_page(world, client):
+    record = put_on_record(world, "penalty_minor")
+    case = submit(world)
+    for user in (world["clerk"], world["approver"]):
+        if user == world["approver"]:  # the back office sees a case once it is accepted
+            cases.accept_case(actor=world["clerk"], case=case, now=at("2026-03-02 10:00"))
+        client.force_login(user)
+        page = client.get(f"/workbench/cases/{case.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        body = page.content.decode()
+        assert page.status_code == 200, user
+        assert record.number in body and f"/credit/subjects/{world['applicant'].id_number}/" in body
+        assert "列为重点审查对象" in body  # the measure's name
+
+
+def test_the_applicant_does_not_see_the_flags_on_their_own_case_page(world, client):
+    from oneseal.accounts.services import create_applicant_account
+
+    record = put_on_record(world, "penalty_minor")
+    case = submit(world)
+    user = create_applicant_account(actor=None, username="zhangsan", password="correct-horse-battery")
+    world["applicant"].user = user
+    world["applicant"].save(update_fields=["user"])
+    client.force_login(user)
+    page = client.get(f"/my/cases/{case.number}/")
+    assert page.status_code == 200 and record.number not in page.content.decode()
