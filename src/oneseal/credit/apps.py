@@ -8,6 +8,10 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_seed_standard_kinds, sender=self)
+
         # The joint-punishment check runs inside every submission and decision of a case; the records
         # arrive from the regulators' findings and the licence holdings from the licences' events.
         from oneseal.cases.checks import register_subject_check
@@ -22,3 +26,10 @@ class CreditConfig(AppConfig):
         from .tasks import flag_overdue_verifications_task
 
         periodic.register(flag_overdue_verifications_task)  # overdue verifications, each scheduler round
+
+
+def _seed_standard_kinds(sender, **kwargs) -> None:
+    """After migrate, and after a test database is flushed, the standard measures and kinds exist."""
+    from . import models, seed
+
+    seed.seed(models.Measure, models.RecordKind)
