@@ -130,3 +130,22 @@ def test_the_applicant_does_not_see_the_flags_on_their_own_case_page(world, clie
     client.force_login(user)
     page = client.get(f"/my/cases/{case.number}/")
     assert page.status_code == 200 and record.number not in page.content.decode()
+
+
+def test_the_window_and_the_inbox_mark_a_flagged_applicant(world, client):
+    put_on_record(world, "penalty_minor")
+    case = submit(world)
+    client.force_login(world["clerk"])
+    window = client.get("/workbench/window/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert case.number in window and "信用提示" in window
+    cases.accept_case(actor=world["clerk"], case=case, now=at("2026-03-02 10:00"))
+    client.force_login(world["approver"])
+    inbox = client.get("/workbench/approval/").content.decode()
+    assert case.number in inbox and "信用提示" in inbox
+
+
+def test_an_unflagged_case_carries_no_mark(world, client):
+    case = submit(world)
+    client.force_login(world["clerk"])
+    window = client.get("/workbench/window/").content.decode()
+    assert case.number in window and "信用提示" not in window

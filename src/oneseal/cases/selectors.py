@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from oneseal.accounts.roles import RoleCode, roles_of
 
-from .models import Case, CaseEvent, CaseStatus, CaseTask, Visit
+from .models import Case, CaseEvent, CaseFlag, CaseStatus, CaseTask, Visit
 
 OPEN_STATUSES = [CaseStatus.SUBMITTED, CaseStatus.AWAITING_SUPPLEMENT, CaseStatus.ACCEPTED, CaseStatus.APPROVED,
                  CaseStatus.DENIED, CaseStatus.ISSUED, CaseStatus.DELIVERED]
@@ -55,6 +55,7 @@ def inbox(user) -> QuerySet[CaseTask]:
     if RoleCode.WINDOW_CLERK in roles and profile.hall_id:
         qs = qs.filter(Q(lane=RoleCode.WINDOW_CLERK, case__hall=profile.hall) | ~Q(lane=RoleCode.WINDOW_CLERK))
     return (qs.select_related("case", "case__item", "case__applicant")
+            .annotate(flagged=Exists(CaseFlag.objects.filter(case=OuterRef("case_id"))))
             .order_by(F("case__due_at").asc(nulls_last=True), "ready_at"))
 
 
@@ -65,6 +66,7 @@ def reception_queue(user) -> QuerySet[Case]:
         return Case.objects.none()
     return (Case.objects.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.AWAITING_SUPPLEMENT])
             .filter(Q(hall=profile.hall) | Q(hall__isnull=True))
+            .annotate(flagged=Exists(CaseFlag.objects.filter(case=OuterRef("pk"))))
             .select_related("item", "applicant").order_by("submitted_at"))
 
 
