@@ -71,3 +71,21 @@ def test_audit_verify_command(capsys):
     AuditEntry.objects.filter(seq=1).update(action="forged")
     with translation.override("en"), pytest.raises(CommandError, match="#1"):
         call_command("audit", "verify")
+
+
+def test_every_kind_of_entry_hashes_as_verify_recomputes_it(user_in_role):
+    """On PostgreSQL the database computes the hash (oneseal_audit_append); it must be the one
+    `entry_hash` recomputes from the stored row, whatever the actor, target and data hold."""
+    from oneseal.accounts.roles import RoleCode
+
+    user = user_in_role(RoleCode.APPROVER, "审批员")
+    data = {"名称": "事项 “引号” \\ 反斜杠", "n": 3, "x": 1.5, "none": None, "list": [1, "二", {"z": True}],
+            "nested": {"b": 2, "a": "é"}, "empty": ""}
+    with transaction.atomic():
+        first = audit.record(actor=user, action="test.full", target=user, data=data)
+        audit.record(actor="scheduler", action="test.system")
+        audit.record(actor=None, action="test.empty", data={})
+    stored = AuditEntry.objects.get(seq=first.seq)
+    assert stored.hash == first.hash == audit.entry_hash(stored)
+    assert (stored.actor_id, stored.target_type, stored.data) == (user.pk, user._meta.label, data)
+    assert audit.verify_chain().ok

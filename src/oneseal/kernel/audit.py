@@ -63,15 +63,23 @@ def _locked_head(connection) -> tuple[int, str] | None:
     return (head[0], head[1]) if head else None
 
 
+def _split_canonical(entry: AuditEntry) -> tuple[str, str]:
+    """The canonical JSON of `entry` (see `_canonical`) without `prev` and `seq`, cut where they go: the
+    keys sort as action, actor, actor_label, at, data, **prev, seq**, target_id, target_type."""
+    before = {"action": entry.action, "actor": entry.actor_id, "actor_label": entry.actor_label,
+              "at": entry.at.isoformat(), "data": entry.data}
+    after = {"target_id": entry.target_id, "target_type": entry.target_type}
+    dump = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":"), "default": str}
+    return json.dumps(before, **dump)[:-1] + ",", json.dumps(after, **dump)[1:]
+
+
 def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
     """Append an audit entry. Must run inside the command's transaction."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
-    head = _locked_head(connection)
     user = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
-        seq=(head[0] + 1) if head else 1,
         at=timezone.now(),
         actor=user,
         actor_label=(user.get_username() if user else str(actor or "system"))[:150],
@@ -79,8 +87,21 @@ def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] 
         target_type=target._meta.label if target is not None and hasattr(target, "_meta") else "",
         target_id=str(getattr(target, "pk", "") or "") if target is not None else "",
         data=json.loads(json.dumps(data or {}, default=str, ensure_ascii=False)),
-        prev_hash=head[1] if head else GENESIS,
     )
+    if connection.vendor == "postgresql":  # lock, head, hash and insert in one call (migration kernel 0006)
+        before, after = _split_canonical(entry)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT new_id, new_seq, new_prev, new_hash FROM oneseal_audit_append(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+                           "%s, %s, %s)",
+                           [AUDIT_LOCK_KEY, entry.at, entry.actor_id, entry.actor_label, entry.action,
+                            entry.target_type, entry.target_id, json.dumps(entry.data, ensure_ascii=False),
+                            before, after, GENESIS])
+            entry.pk, entry.seq, entry.prev_hash, entry.hash = cursor.fetchone()
+        entry._state.adding = False
+        return entry
+    head = _locked_head(connection)
+    entry.seq = (head[0] + 1) if head else 1
+    entry.prev_hash = head[1] if head else GENESIS
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
     return entry

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import json
 import logging
 import random
 from collections.abc import Callable, Iterable
@@ -80,8 +81,6 @@ def _handler_for(name: str) -> Handler | None:
 
 
 def _json(payload: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
@@ -96,10 +95,22 @@ def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str 
     if not names:
         return None
     now = at or timezone.now()
-    event = DomainEvent.objects.create(topic=topic, aggregate=aggregate[:120], payload=_json(payload or {}),
-                                       occurred_at=now)
+    event = DomainEvent(topic=topic, aggregate=aggregate[:120], payload=_json(payload or {}), occurred_at=now)
+    subscribers = list(dict.fromkeys(names))
+    if connection.vendor == "postgresql":  # the event and its deliveries in one statement
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH event AS (INSERT INTO kernel_domainevent (id, topic, aggregate, payload, occurred_at) "
+                "VALUES (%s, %s, %s, %s::jsonb, %s)) "
+                "INSERT INTO kernel_eventdelivery (event_id, subscriber, status, attempts, next_attempt_at, "
+                "last_error) SELECT %s, s, %s, 0, %s, '' FROM unnest(%s::varchar[]) AS s",
+                [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False), now,
+                 event.id, DeliveryStatus.PENDING, now, subscribers])
+        event._state.adding = False
+        return event
+    event.save(force_insert=True)
     EventDelivery.objects.bulk_create(
-        [EventDelivery(event=event, subscriber=name, next_attempt_at=now) for name in dict.fromkeys(names)])
+        [EventDelivery(event=event, subscriber=name, next_attempt_at=now) for name in subscribers])
     return event
 
 
