@@ -23,7 +23,7 @@ from .models import AuditEntry
 GENESIS = "0" * 64
 
 
-def _canonical(entry: AuditEntry) -> bytes:
+def _canonical(entry: AuditEntry) -> bytes:  # `_split_canonical` must cut exactly this
     body = {
         "seq": entry.seq,
         "at": entry.at.isoformat(),
@@ -35,7 +35,7 @@ def _canonical(entry: AuditEntry) -> bytes:
         "data": entry.data,
         "prev": entry.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return _dumps(body).encode()
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -69,8 +69,11 @@ def _split_canonical(entry: AuditEntry) -> tuple[str, str]:
     before = {"action": entry.action, "actor": entry.actor_id, "actor_label": entry.actor_label,
               "at": entry.at.isoformat(), "data": entry.data}
     after = {"target_id": entry.target_id, "target_type": entry.target_type}
-    dump = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":"), "default": str}
-    return json.dumps(before, **dump)[:-1] + ",", json.dumps(after, **dump)[1:]
+    return _dumps(before)[:-1] + ",", _dumps(after)[1:]
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
