@@ -3,8 +3,9 @@
 `record()` appends one entry inside the caller's transaction, so a command and its audit entry
 commit or roll back together. Appends are serialised by a transaction-scoped advisory lock (PostgreSQL)
 or by SQLite's single writer; the unique `seq` column would make a lost race fail instead of forking.
-On PostgreSQL the lock and the read of the chain's head are one call of the function
-`oneseal_audit_head` (migration kernel 0004): one round trip instead of two on every command.
+On PostgreSQL the whole append — lock, head, hash and insert — is one call of the function
+`oneseal_audit_append` (migration kernel 0006): Python sends the canonical JSON cut around `prev` and `seq`,
+the database fills them in and hashes, so `verify_chain` recomputes the same hash in Python.
 """
 
 from __future__ import annotations
@@ -45,20 +46,15 @@ def entry_hash(entry: AuditEntry) -> str:
 AUDIT_LOCK_KEY = 0x0A5E_A1  # one advisory lock for the whole chain
 
 
-def _locked_head(connection) -> tuple[int, str] | None:
-    """Serialise appends for the rest of the transaction and return the chain's head (seq, hash).
+def _head() -> tuple[int, str] | None:
+    """The chain's head (seq, hash) on SQLite, which runs one writer at a time (transactions begin
+    IMMEDIATE), so reading it is enough.
 
-    Locking the newest row is not enough on PostgreSQL: a waiter re-checks only the row it waited
-    for, still sees it as the newest, and takes a sequence number that is already used. A
-    transaction-scoped advisory lock, taken before the head is read with a fresh snapshot (inside a
-    VOLATILE function), makes the read see the other transaction's entry. SQLite runs one writer at
-    a time (transactions begin IMMEDIATE), so it needs nothing more than the read.
+    PostgreSQL needs more: locking the newest row is not enough (a waiter re-checks only the row it waited
+    for, still sees it as the newest, and takes a sequence number that is already used). There the append
+    function takes a transaction-scoped advisory lock and reads the head with a fresh snapshot (inside a
+    VOLATILE function), which sees the other transaction's entry.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT head_seq, head_hash FROM oneseal_audit_head(%s)", [AUDIT_LOCK_KEY])
-            row = cursor.fetchone()
-        return (row[0], row[1]) if row else None
     head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
     return (head[0], head[1]) if head else None
 
@@ -102,7 +98,7 @@ def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] 
             entry.pk, entry.seq, entry.prev_hash, entry.hash = cursor.fetchone()
         entry._state.adding = False
         return entry
-    head = _locked_head(connection)
+    head = _head()
     entry.seq = (head[0] + 1) if head else 1
     entry.prev_hash = head[1] if head else GENESIS
     entry.hash = entry_hash(entry)
