@@ -26,6 +26,18 @@ _MESSAGES = {
 }
 
 
+def text_issue(field: str, value: Any, limit: int, *, required: bool = True) -> FieldIssue | None:
+    """The problem with a free-text input, if any: missing (when required; a non-string counts as missing)
+    or longer than `limit` characters once stripped."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        return FieldIssue(field=field, code="required", message=_("This field is required."))
+    if len(text) > limit:
+        return FieldIssue(field=field, code="too_long", message=_("At most %(limit)s characters."),
+                          params={"limit": limit})
+    return None
+
+
 def issue_from_pydantic(err: dict[str, Any]) -> FieldIssue:
     loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "form", "header")]
     field = ".".join(loc) or "input"

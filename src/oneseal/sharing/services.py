@@ -28,6 +28,7 @@ from oneseal.catalog.models import Department, ServiceItem
 from oneseal.kernel import audit, events
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.event_models import DomainEvent
+from oneseal.kernel.fielderrors import text_issue
 from oneseal.kernel.workcal import add_working_days
 
 from . import policy
@@ -259,14 +260,7 @@ def recompute_push_deadlines(years) -> int:
 # -- findings --------------------------------------------------------------------------------------
 
 def _text_issues(values: dict[str, tuple[Any, int]]) -> list[FieldIssue]:
-    issues = []
-    for name, (value, limit) in values.items():
-        if not isinstance(value, str) or not value.strip():
-            issues.append(FieldIssue(field=name, code=ErrorCode.REQUIRED, message=_("This field is required.")))
-        elif len(value.strip()) > limit:
-            issues.append(FieldIssue(field=name, code=ErrorCode.TOO_LONG, message=_("At most %(limit)s characters."),
-                                     params={"limit": limit}))
-    return issues
+    return [issue for name, (value, limit) in values.items() if (issue := text_issue(name, value, limit)) is not None]
 
 
 def file_finding(*, actor: Any, push: RegulatorPush, kind: str, text: str, legal_basis: str,

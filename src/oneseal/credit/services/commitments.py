@@ -39,6 +39,7 @@ from oneseal.cases.services import conclude_verification as cases_conclude_verif
 from oneseal.catalog.models import CommitmentMode, ServiceItem
 from oneseal.kernel import audit, events, identity
 from oneseal.kernel.errors import DomainError, FieldIssue, PermissionDeniedError, ValidationFailed
+from oneseal.kernel.fielderrors import text_issue
 from oneseal.kernel.models import AuditEntry
 from oneseal.kernel.workcal import add_working_days
 
@@ -132,16 +133,6 @@ def refuse_if_excluded(id_number: str, at: dt.datetime) -> None:
                          title=serious.title)
 
 
-def _text_issue(field: str, value: Any, limit: int, required: bool = True) -> FieldIssue | None:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        return FieldIssue(field=field, code=ErrorCode.REQUIRED, message=_("This field is required."))
-    if len(text) > limit:
-        return FieldIssue(field=field, code=ErrorCode.TOO_LONG, message=_("At most %(limit)s characters."),
-                          params={"limit": limit})
-    return None
-
-
 def _check_terms(item: ServiceItem, applicant: Applicant, *, channel, replaced, project, signer_name, signer_id_number,
                  text_shown_sha256) -> tuple[Any, dict, tuple[str, ...]]:
     """The item allows it, the replaced proofs are replaceable, the text is the one shown, the signer is
@@ -166,8 +157,8 @@ def _check_terms(item: ServiceItem, applicant: Applicant, *, channel, replaced, 
     if not isinstance(text_shown_sha256, str) or text_shown_sha256.strip().lower() != text_sha256(terms["text"]):
         issues.append(FieldIssue(field="text_shown_sha256", code=ErrorCode.TEXT_CHANGED, message=_(
             "The commitment text has changed since it was shown to you: read the current text and sign again.")))
-    for issue in (_text_issue("signer_name", signer_name, 60),
-                  _text_issue("project", project, 200, required=terms.get("mode") == CommitmentMode.BUILD_FIRST)):
+    for issue in (text_issue("signer_name", signer_name, 60),
+                  text_issue("project", project, 200, required=terms.get("mode") == CommitmentMode.BUILD_FIRST)):
         if issue is not None:
             issues.append(issue)
     try:
@@ -272,7 +263,7 @@ def _check_outcome(outcome: Any, findings: Any, rectify_days: Any) -> int | None
     if outcome not in VerificationOutcome.values:
         issues.append(FieldIssue(field="outcome", code=ErrorCode.UNKNOWN_OUTCOME,
                                  message=_("Choose confirmed, fixable or false.")))
-    issue = _text_issue("findings", findings, 4000)
+    issue = text_issue("findings", findings, 4000)
     if issue is not None:
         issues.append(issue)
     days = None

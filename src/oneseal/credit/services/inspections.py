@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oneseal.kernel import audit, events, identity
 from oneseal.kernel.errors import DomainError, FieldIssue, PermissionDeniedError, ValidationFailed
+from oneseal.kernel.fielderrors import text_issue
 from oneseal.kernel.uploads import upload_root
 
 from .. import draw, policy
@@ -130,13 +131,11 @@ def _locked(plan: InspectionPlan) -> InspectionPlan:
 # -- plans ------------------------------------------------------------------------------------------
 
 def _required_text(issues: list[FieldIssue], field: str, value: Any, limit: int) -> str:
-    text = str(value or "").strip()
-    if not text:
-        issues.append(FieldIssue(field=field, code=ErrorCode.REQUIRED, message=_("This field is required.")))
-    elif len(text) > limit:
-        issues.append(FieldIssue(field=field, code=ErrorCode.TOO_LONG, message=_("At most %(limit)s characters."),
-                                 params={"limit": limit}))
-    return text
+    text = str(value or "")
+    issue = text_issue(field, text, limit)
+    if issue is not None:
+        issues.append(issue)
+    return text.strip()
 
 
 def _whole(issues: list[FieldIssue], field: str, value: Any, low: int, high: int) -> int:
