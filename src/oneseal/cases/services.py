@@ -620,6 +620,14 @@ def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> 
         fees.require_paid(case, before="decision")
     case.status = next_status(case.status, Action.APPROVE if approved else Action.DENY)
     _record_flags(case, flags, FlagStage.DECISION, now)
+    return _record_decision(actor, case, instance, task, approved=approved, reasons=reasons, legal_basis=legal_basis,
+                            decided_by=actor, now=now)
+
+
+def _record_decision(actor, case: Case, instance, task, *, approved: bool, reasons: str, legal_basis: str,
+                     decided_by, now: dt.datetime, **event_data: Any) -> Case:
+    """The decision step done (status already moved): the procedure goes on, the decision and its notice
+    (准予 / 不予行政许可决定书) are written, and the event tells the other apps."""
     before = instance.ready()
     instance.complete(task.id, {"approved": approved})
     case.workflow_state = instance.state()
@@ -628,7 +636,7 @@ def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> 
     _advance_tasks(case, before, instance.ready(), now, actor)
     Decision.objects.create(case=case, approved=approved, reasons=reasons,
                             legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
-                            decided_by=actor, decided_at=now)
+                            decided_by=decided_by, decided_at=now)
     kind = NoticeKind.APPROVAL if approved else NoticeKind.DENIAL
     notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
     if not approved:
@@ -636,7 +644,7 @@ def _decide(actor, case: Case, instance, task, data: dict, now: dt.datetime) -> 
     # The stored due time is kept current whenever a pause begins or ends, so it says whether the
     # decision came late without reading the pauses again.
     _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
-           overdue=bool(case.due_at and now > case.due_at), reasons=reasons)
+           overdue=bool(case.due_at and now > case.due_at), reasons=reasons, **event_data)
     return case
 
 
@@ -660,23 +668,14 @@ def grant_on_commitment(*, actor, case: Case, now: dt.datetime | None = None) ->
     _start_clock(case, now, actor)
     acceptance = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
                                provisional=case.due_provisional)
-    instance = _workflow().open_instance(case.procedure, case.workflow_state)
-    before = instance.ready()
-    decide = next(t for t in before if t.kind == "decision")
-    instance.complete(decide.id, {"approved": True})
-    case.workflow_state, case.decided_at = instance.state(), now
-    case.save(update_fields=["workflow_state", "decided_at"])
-    _advance_tasks(case, before, instance.ready(), now, actor)
-    _record_flags(case, flags, FlagStage.DECISION, now)
-    reasons = "申请人已签署告知承诺书，承诺符合法定条件、标准；本机关依承诺作出决定，并将在规定期限内核查承诺内容。"
-    Decision.objects.create(case=case, approved=True, reasons=reasons,
-                            legal_basis=case.item_version.snapshot.get("legal_basis", ""),
-                            decided_by=_user(actor) if policy.is_staff(actor) else None, decided_at=now)
-    notice = _issue_notice(case, NoticeKind.APPROVAL, actor, now, reasons=reasons)
     _event(case, "accepted", actor, now, notice=acceptance.number, due_at=case.due_at, commitment=case.commitment_ref)
-    _event(case, "approved", actor, now, notice=notice.number, overdue=False, reasons=reasons,
-           commitment=case.commitment_ref)
-    return case
+    _record_flags(case, flags, FlagStage.DECISION, now)
+    instance = _workflow().open_instance(case.procedure, case.workflow_state)
+    decide = next(t for t in instance.ready() if t.kind == "decision")
+    reasons = "申请人已签署告知承诺书，承诺符合法定条件、标准；本机关依承诺作出决定，并将在规定期限内核查承诺内容。"
+    return _record_decision(actor, case, instance, decide, approved=True, reasons=reasons, legal_basis="",
+                            decided_by=_user(actor) if policy.is_staff(actor) else None, now=now,
+                            commitment=case.commitment_ref)
 
 
 @transaction.atomic
