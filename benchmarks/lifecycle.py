@@ -147,9 +147,13 @@ class QueryCounter:
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        if self.log is not None:
-            self.log.append(sql)
-        return execute(sql, params, many, context)
+        if self.log is None:
+            return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.log.append(f"{(time.perf_counter() - start) * 1000:6.2f} ms  {sql}")
 
 
 def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries: dict[str, int],
@@ -181,6 +185,42 @@ def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries:
     assert case.status == "approved", case.status
 
 
+def _own_time_by_package(stats) -> str:
+    """The profile's own (tottime) seconds added up by package: where the process's time goes."""
+    totals: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            group = filename.split("site-packages/")[1].split("/")[0]
+        elif "/src/oneseal/" in filename:
+            group = "oneseal." + filename.split("/src/oneseal/")[1].split("/")[0].removesuffix(".py")
+        elif filename.startswith("~") or filename.startswith("<"):
+            group = f"builtin {name}" if tottime > 0.05 else "builtins (other)"
+        else:
+            group = "stdlib " + Path(filename).stem
+        totals[group] = totals.get(group, 0.0) + tottime
+    whole = sum(totals.values())
+    lines = [f"{seconds:8.3f} s {seconds / whole:6.1%}  {group}"
+             for group, seconds in sorted(totals.items(), key=lambda kv: -kv[1]) if seconds / whole >= 0.005]
+    return "\n## own time by package\n" + "\n".join(lines) + "\n"
+
+
+def _backend_cpu_reader(connection):
+    """A function giving the CPU seconds (user + system) used so far by this connection's PostgreSQL
+    backend process, read from /proc (the server runs on this machine); 0.0 where /proc cannot say."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return read
+
+
 def run_cycles(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -209,7 +249,7 @@ def run_cycles(args: argparse.Namespace) -> None:
         counter.log = []
         one_cycle(world, args.warmup + args.cycles, dict.fromkeys(STEPS, 0.0), dict.fromkeys(STEPS, 0), counter)
         sys.stderr.write("\n## SQL of one life cycle\n" + "\n".join(
-            line if line.startswith("-- ") else "   " + line[:160] for line in counter.log) + "\n")
+            line if line.startswith("-- ") else "   " + line[:200] for line in counter.log) + "\n")
         counter.log = None
     timer = EngineTimer()  # after the warm-up: the procedure is parsed once per process, not per cycle
     step_s = dict.fromkeys(STEPS, 0.0)
@@ -224,6 +264,8 @@ def run_cycles(args: argparse.Namespace) -> None:
         profiler.enable()
     latencies = []
     failures: dict[str, int] = {}
+    backend = _backend_cpu_reader(connection)
+    cpu0, backend0 = time.process_time(), backend()
     started = time.perf_counter()
     for n in range(args.warmup, args.warmup + args.cycles):
         t0 = time.perf_counter()
@@ -239,6 +281,7 @@ def run_cycles(args: argparse.Namespace) -> None:
             step_s[k] += cycle_s[k]
             step_q[k] += cycle_q[k]
     elapsed = time.perf_counter() - started
+    cpu_s, backend_cpu_s = time.process_time() - cpu0, backend() - backend0
     if profiler is not None:
         import pstats
 
@@ -246,11 +289,12 @@ def run_cycles(args: argparse.Namespace) -> None:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(45)
+        out.write(_own_time_by_package(stats))
         stats.sort_stats("tottime").print_stats(30)
         sys.stderr.write(f"\n## cProfile of {args.cycles} life cycles (pid {os.getpid()})\n" + out.getvalue())
     print(json.dumps({
         "cycles": len(latencies), "failed": sum(failures.values()), "failures": failures, "warmup_failed": warm_failed,
-        "elapsed_s": elapsed, "engine_s": timer.seconds, "engine_calls": timer.calls,
+        "elapsed_s": elapsed, "cpu_s": cpu_s, "backend_cpu_s": backend_cpu_s, "engine_s": timer.seconds, "engine_calls": timer.calls,
         "step_s": step_s, "step_queries": step_q, "median_cycle_ms": statistics.median(latencies) * 1000,
         "p90_cycle_ms": sorted(latencies)[int(0.9 * (len(latencies) - 1))] * 1000,
     }))
@@ -358,6 +402,10 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     calls = {k: sum(r["engine_calls"][k] for r in runs) / total for k in EngineTimer.FUNCTIONS + EngineTimer.METHODS}
     print(f"\nBPMN engine (new/open instance, ready, complete, state): {engine_share:.1%} of the time; calls per cycle: "
           + ", ".join(f"{k} {v:.0f}" for k, v in calls.items()))
+    app_cpu = sum(r["cpu_s"] for r in runs) / total * 1000
+    db_cpu = sum(r["backend_cpu_s"] for r in runs) / total * 1000
+    print(f"CPU per cycle: {app_cpu:.1f} ms in the Django process(es), {db_cpu:.1f} ms in their PostgreSQL backends "
+          f"(2 cores / {app_cpu + db_cpu:.1f} ms = at most {2000 / (app_cpu + db_cpu):.0f} life cycles/s)")
     print(f"median cycle {statistics.median(r['median_cycle_ms'] for r in runs):.1f} ms, "
           f"p90 {max(r['p90_cycle_ms'] for r in runs):.1f} ms; issued cases in the database: {result['issued_cases']}")
     if failed:
@@ -372,7 +420,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
         print(f"ratio:          {rate / tps:8.3f}   life cycles per TPC-B transaction")
     return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
             "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
-            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "procs": args.procs, "failed": failed,
+            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "app_cpu_ms": round(app_cpu, 2),
+            "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "failed": failed,
             "goal": GOAL, "ok": rate >= GOAL and failed == 0}
 
 
