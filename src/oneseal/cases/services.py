@@ -10,14 +10,13 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.accounts.roles import RoleCode
 from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
-from oneseal.kernel import audit, events, identity, workcal
+from oneseal.kernel import audit, events, identity, rows, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.fielderrors import check_json_form
 from oneseal.kernel.uploads import StoredFile, check_upload, upload_root
@@ -87,8 +86,8 @@ class CommitmentWaiver:
 
 def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **data: Any) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    CaseEvent.objects.create(case=case, at=at, action=action, actor=user, status_after=case.status, note=note,
-                             data=json.loads(json.dumps(data, default=str)))
+    rows.insert(CaseEvent(case=case, at=at, action=action, actor=user, status_after=case.status, note=note,
+                          data=json.loads(json.dumps(data, default=str))))
     audit.record(actor=actor, action=f"cases.{action}", target=case,
                  data={"number": case.number, "status": case.status, **data})
     # Other apps (licences, regulator pushes, bundles) learn of it through the outbox; nothing is
@@ -98,19 +97,30 @@ def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **da
                   aggregate=f"cases.Case:{case.pk}", at=at)
 
 
+_LOCK_RELATED = ("item", "applicant", "hall", "item_version")
+_WAITING_FOR_SUPPLEMENT = (
+    f"EXISTS (SELECT 1 FROM {ClockPause._meta.db_table} p WHERE p.case_id = t0.id AND p.ended_at IS NULL "
+    "AND p.kind = %s)", [PauseKind.SUPPLEMENT])
+
+
 def _locked(case: Case, *related: str, waiting: bool = False) -> Case:
     """Re-read the case under a row lock: two clerks acting at once are serialised here.
 
     `related` names the rows the command reads with it (item, applicant, hall, item_version; by
     default all four); with `waiting`, whether the case waits for the applicant's supplement
-    comes in the same statement (as `waiting_for_supplement`).
+    comes in the same statement (as `waiting_for_supplement`). Every step of every case starts
+    here, so the statement is built once (kernel.rows), not by the ORM on each call.
     """
-    cases = Case.objects.select_for_update(of=("self",)).select_related(
-        *(related or ("item", "applicant", "hall", "item_version")))
+    loader = rows.Loader(Case, related or _LOCK_RELATED, lock=True,
+                         extra={"waiting_for_supplement": _WAITING_FOR_SUPPLEMENT} if waiting else None)
+    locked = loader.get(case.pk)
     if waiting:
-        cases = cases.annotate(waiting_for_supplement=Exists(ClockPause.objects.filter(
-            case=OuterRef("pk"), ended_at__isnull=True, kind=PauseKind.SUPPLEMENT)))
-    return cases.get(pk=case.pk)
+        locked.waiting_for_supplement = bool(locked.waiting_for_supplement)
+    return locked
+
+
+_CLOSE_TASKS = (f"UPDATE {CaseTask._meta.db_table} SET completed_at = %s, completed_by_id = %s "
+                "WHERE case_id = %s AND completed_at IS NULL AND task_id IN ({ids})")
 
 
 def _user(actor):
@@ -118,8 +128,8 @@ def _user(actor):
 
 
 def _issue_notice(case: Case, kind: str, actor, at: dt.datetime, **content: Any) -> Notice:
-    return Notice.objects.create(case=case, kind=kind, number=next_notice_number(kind, at.year), issued_at=at,
-                                 issued_by=_user(actor), content=json.loads(json.dumps(content, default=str)))
+    return rows.insert(Notice(case=case, kind=kind, number=next_notice_number(kind, at.year), issued_at=at,
+                              issued_by=_user(actor), content=json.loads(json.dumps(content, default=str))))
 
 
 def refresh_due(*, case: Case, now: dt.datetime | None = None) -> bool:
@@ -144,12 +154,14 @@ def _advance_tasks(case: Case, before: list, after: list, at: dt.datetime, actor
     after_ids = {t.id for t in after}
     closed = [t.id for t in before if t.id not in after_ids]
     if closed:
-        CaseTask.objects.filter(case=case, task_id__in=closed, completed_at__isnull=True).update(
-            completed_at=at, completed_by=_user(actor))
+        user = _user(actor)
+        rows.execute(_CLOSE_TASKS.format(ids=", ".join(["%s"] * len(closed))), [
+            CaseTask._meta.get_field("completed_at").get_db_prep_save(at, connection),
+            user.pk if user else None, case.pk, *closed])
     before_ids = {t.id for t in before}
     opened = [t for t in after if t.id not in before_ids]
     if opened:
-        CaseTask.objects.bulk_create([
+        rows.insert_many([
             CaseTask(case=case, task_id=t.id, spec_name=t.spec_name, title=str(t.title)[:120], lane=t.lane,
                      kind=t.kind, special_procedure=t.special_procedure or "",
                      department_id=case.item.implementing_body_id, ready_at=at)
@@ -311,14 +323,14 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
 
 def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bool = False) -> None:
     """Write the checked files (by hash) and their rows; runs inside the command's transaction."""
-    rows = []
+    stored_rows = []
     for upload, checked_upload in checked:
         stored = upload.file if checked_upload is None else checked_upload.store()
-        rows.append(CaseMaterial(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
+        stored_rows.append(CaseMaterial(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
                                  size=stored.size, content_type=stored.content_type,
                                  original_name=stored.original_name, uploaded_at=now, supplement=supplement,
                                  source=getattr(upload, "source", "")))
-    CaseMaterial.objects.bulk_create(rows)
+    rows.insert_many(stored_rows)
 
 
 def _same_request(existing: Case, request_hash: str) -> Case:
@@ -335,7 +347,7 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
     snapshot = version.snapshot
     limit_amount, limit_unit = snapshot["committed_limit"].split(" ")
     region = hall.region.code if hall else item.implementing_body.region.code
-    case = Case.objects.create(
+    case = rows.insert(Case(
         number=next_case_number(region, timezone.localtime(now).date()), item=item, item_version=version,
         applicant=applicant, channel=channel, hall=hall, form_data=form_data, submitted_at=now,
         submitted_by=_user(actor), limit_amount=int(limit_amount), limit_unit=limit_unit,
@@ -343,11 +355,11 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
         idempotency_key=idempotency_key or None, request_hash=request_hash,
         commitment_ref=commitment.reference if commitment else "",
         waived_materials=sorted(commitment.materials) if commitment else [],
-    )
+    ))
     _store_materials(case, checked, now)
     _record_flags(case, flags, FlagStage.SUBMISSION, now)
     if channel in IN_PERSON:
-        Visit.objects.create(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor))
+        rows.insert(Visit(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor)))
     _event(case, "submitted", actor, now, channel=channel, item=item.code, version=version.number,
            materials=[u.material for u, _c in checked],
            **({"commitment": case.commitment_ref, "waived": case.waived_materials} if commitment else {}),
@@ -372,8 +384,8 @@ def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     reading = clock.compute(clock.ClockInput(at, case.limit_amount, case.limit_unit, case.extension_days,
                                              hours=clock.hours_of(case)), at)
     case.due_at, case.due_provisional = reading.due_at, reading.provisional
-    case.save(update_fields=["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state",
-                             "due_at", "due_provisional"])
+    rows.update(case, ["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state", "due_at",
+                       "due_provisional"])
     _advance_tasks(case, [], instance.ready(), at, actor)  # a new instance: no open entry yet
 
 
@@ -578,7 +590,7 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
         if pause is not None:
             pause.ended_at = now
             pause.save(update_fields=["ended_at"])
-    case.save(update_fields=["workflow_state"])
+    rows.update(case, ["workflow_state"])
     ready = instance.ready()
     _advance_tasks(case, before, ready, now, actor)
     _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
@@ -632,11 +644,11 @@ def _record_decision(actor, case: Case, instance, task, *, approved: bool, reaso
     instance.complete(task.id, {"approved": approved})
     case.workflow_state = instance.state()
     case.decided_at = now
-    case.save(update_fields=["status", "workflow_state", "decided_at"])
+    rows.update(case, ["status", "workflow_state", "decided_at"])
     _advance_tasks(case, before, instance.ready(), now, actor)
-    Decision.objects.create(case=case, approved=approved, reasons=reasons,
-                            legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
-                            decided_by=decided_by, decided_at=now)
+    rows.insert(Decision(case=case, approved=approved, reasons=reasons,
+                         legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
+                         decided_by=decided_by, decided_at=now))
     kind = NoticeKind.APPROVAL if approved else NoticeKind.DENIAL
     notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
     if not approved:
@@ -744,7 +756,7 @@ def issue_result(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     policy.require_lane(actor, case, RoleCode.APPROVER, _("issue the result of"))
     case.status = next_status(case.status, Action.ISSUE)
     case.issued_at = now
-    case.save(update_fields=["status", "issued_at"])
+    rows.update(case, ["status", "issued_at"])
     limit = workcal.add_working_days(case.decided_at, ISSUE_WITHIN_DAYS)
     _event(case, "issued", actor, now, late=now > limit.at, issue_by=limit.at)
     return case

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import rows
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -72,6 +73,10 @@ def _dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+_APPEND = ("SELECT new_id, new_seq, new_prev, new_hash FROM oneseal_audit_append(%s, %s, %s, %s, %s, %s, %s, "
+           "%s::jsonb, %s, %s, %s)")
+
+
 def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
     """Append an audit entry. Must run inside the command's transaction."""
     connection = transaction.get_connection()
@@ -89,13 +94,9 @@ def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] 
     )
     if connection.vendor == "postgresql":  # lock, head, hash and insert in one call (migration kernel 0006)
         before, after = _split_canonical(entry)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT new_id, new_seq, new_prev, new_hash FROM oneseal_audit_append(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
-                           "%s, %s, %s)",
-                           [AUDIT_LOCK_KEY, entry.at, entry.actor_id, entry.actor_label, entry.action,
-                            entry.target_type, entry.target_id, json.dumps(entry.data, ensure_ascii=False),
-                            before, after, GENESIS])
-            entry.pk, entry.seq, entry.prev_hash, entry.hash = cursor.fetchone()
+        entry.pk, entry.seq, entry.prev_hash, entry.hash = rows.fetch(_APPEND, [
+            AUDIT_LOCK_KEY, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.target_type,
+            entry.target_id, json.dumps(entry.data, ensure_ascii=False), before, after, GENESIS])[0]
         entry._state.adding = False
         return entry
     head = _head()

@@ -35,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from . import rows
 from .event_models import DeliveryStatus, DomainEvent, EventDelivery
 from .logging import redact
 
@@ -84,6 +85,12 @@ def _json(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+_RECORD = ("WITH event AS (INSERT INTO kernel_domainevent (id, topic, aggregate, payload, occurred_at) "
+           "VALUES (%s, %s, %s, %s::jsonb, %s)) "
+           "INSERT INTO kernel_eventdelivery (event_id, subscriber, status, attempts, next_attempt_at, last_error) "
+           "SELECT %s, s, %s, 0, %s, '' FROM unnest(%s::varchar[]) AS s")
+
+
 def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str = "",
            targets: Iterable[str] = (), at: dt.datetime | None = None) -> DomainEvent | None:
     """Write an event and its deliveries in the caller's transaction. Nothing is written when no
@@ -98,14 +105,8 @@ def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str 
     event = DomainEvent(topic=topic, aggregate=aggregate[:120], payload=_json(payload or {}), occurred_at=now)
     subscribers = list(dict.fromkeys(names))
     if connection.vendor == "postgresql":  # the event and its deliveries in one statement
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "WITH event AS (INSERT INTO kernel_domainevent (id, topic, aggregate, payload, occurred_at) "
-                "VALUES (%s, %s, %s, %s::jsonb, %s)) "
-                "INSERT INTO kernel_eventdelivery (event_id, subscriber, status, attempts, next_attempt_at, "
-                "last_error) SELECT %s, s, %s, 0, %s, '' FROM unnest(%s::varchar[]) AS s",
-                [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False), now,
-                 event.id, DeliveryStatus.PENDING, now, subscribers])
+        rows.execute(_RECORD, [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False),
+                               now, event.id, DeliveryStatus.PENDING, now, subscribers])
         event._state.adding = False
         return event
     event.save(force_insert=True)
