@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.accounts.roles import RoleCode
-from oneseal.catalog.models import ItemStatus, LimitUnit, ServiceItem
+from oneseal.catalog.models import ItemStatus, ItemVersion, LimitUnit, ServiceItem
 from oneseal.kernel import audit, events, identity, rows, workcal
 from oneseal.kernel.errors import DomainError, FieldIssue, ValidationFailed
 from oneseal.kernel.fielderrors import check_json_form
@@ -280,6 +280,9 @@ def _check_materials(snapshot: dict, uploads: list[MaterialUpload | ReusedMateri
     return checked
 
 
+_LATEST_VERSION = rows.Loader(ItemVersion, where="t0.item_id = %s ORDER BY t0.number DESC LIMIT 1")
+
+
 def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str, form_data: dict | None = None,
                 materials: list[MaterialUpload | ReusedMaterial] = (), hall=None, idempotency_key: str | None = None,
                 commitment: CommitmentWaiver | None = None, now: dt.datetime | None = None) -> Case:
@@ -300,10 +303,11 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return _same_request(existing, request_hash)
-    version = item.versions.order_by("-number").first()
-    if version is None:
+    try:
+        version = _LATEST_VERSION.get(item.pk)
+    except ItemVersion.DoesNotExist:
         raise DomainError("item_not_published", _("The item %(code)s has no published version."), field="item",
-                          code=item.code)
+                          code=item.code) from None
     check_json_form(version.snapshot.get("form_schema") or {}, form_data)
     waived = _check_commitment(version.snapshot, commitment)
     checked = _check_materials(version.snapshot, uploads, waived=waived)

@@ -39,9 +39,9 @@ _cache: dict[tuple, Any] = {}
 class _Statement:
     """One statement's SQL (``%s`` placeholders), and on PostgreSQL its PREPARE and EXECUTE forms."""
 
-    def __init__(self, sql: str):
+    def __init__(self, sql: str, label: str):
         self.sql = sql
-        self.name = f"oneseal_rows_{len(_cache)}"
+        self.name = f"oneseal_{len(_cache)}_{label}"[:63]  # named for the logs and pg_stat_statements
         count = sql.count("%s")
         numbered = sql
         for n in range(1, count + 1):
@@ -84,7 +84,7 @@ def _insert_sql(model: type[models.Model], rows: int) -> tuple[_Statement, list[
                f"VALUES {', '.join([row] * rows)}")
         if rows == 1:
             sql += f" RETURNING {_quote(model._meta.pk.column)}"
-        _cache[key] = (_Statement(sql), fields)
+        _cache[key] = (_Statement(sql, f"insert_{model._meta.db_table}"), fields)
     return _cache[key]
 
 
@@ -123,7 +123,8 @@ def update(obj: models.Model, field_names: Sequence[str]) -> None:
         fields = [model._meta.get_field(name) for name in field_names]
         assignments = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
         _cache[key] = (_Statement(f"UPDATE {_quote(model._meta.db_table)} SET {assignments} "
-                                  f"WHERE {_quote(model._meta.pk.column)} = %s"), fields)
+                                  f"WHERE {_quote(model._meta.pk.column)} = %s", f"update_{model._meta.db_table}"),
+                       fields)
     statement, fields = _cache[key]
     with connection.cursor() as cursor:
         statement.run(cursor, [*_values(obj, fields, False), obj.pk])
@@ -132,7 +133,7 @@ def update(obj: models.Model, field_names: Sequence[str]) -> None:
 def _statement(sql: str) -> _Statement:
     key = _key("sql", sql)
     if key not in _cache:
-        _cache[key] = _Statement(sql)
+        _cache[key] = _Statement(sql, "sql")
     return _cache[key]
 
 
@@ -184,16 +185,18 @@ class Loader:
     """A row of `model` by primary key with the rows its forward foreign keys `related` name, in one
     SELECT built once per backend; `lock` takes the row (not the related ones) FOR UPDATE where the
     backend can (SQLite serialises writers at BEGIN IMMEDIATE instead). `extra` adds named SQL
-    expressions over the row's alias ``t0`` (and their parameters), set as attributes like `annotate`.
+    expressions over the row's alias ``t0`` (and their parameters), set as attributes like `annotate`;
+    `where` replaces the primary-key condition (e.g. ``t0.item_id = %s ORDER BY t0.number DESC LIMIT 1``).
     """
 
     def __init__(self, model: type[models.Model], related: Sequence[str] = (), *, lock: bool = False,
-                 extra: dict[str, tuple[str, Sequence[Any]]] | None = None):
+                 extra: dict[str, tuple[str, Sequence[Any]]] | None = None, where: str = ""):
         self.model, self.related, self.lock = model, tuple(related), lock
         self.extra = dict(extra or {})
+        self.where = where or f"t0.{_quote(model._meta.pk.column)} = %s"
 
     def _compiled(self) -> tuple[_Statement, list[_Part], list[Any]]:
-        key = _key("loader", self.model, self.related, self.lock, tuple(self.extra))
+        key = _key("loader", self.model, self.related, self.lock, tuple(self.extra), self.where)
         if key not in _cache:
             root = _Part(self.model, "t0", None)
             parts, joins = [root], []
@@ -205,21 +208,22 @@ class Loader:
                              f"{_quote(part.alias)}.{_quote(fk.target_field.column)} = t0.{_quote(fk.column)}")
             columns = [c for part in parts for c in part.columns] + [sql for sql, _p in self.extra.values()]
             sql = (f"SELECT {', '.join(columns)} FROM {_quote(self.model._meta.db_table)} t0 {' '.join(joins)} "
-                   f"WHERE t0.{_quote(self.model._meta.pk.column)} = %s")
+                   f"WHERE {self.where}")
             if self.lock and connection.features.has_select_for_update:
                 sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
             params = [p for _sql, extra_params in self.extra.values() for p in extra_params]
-            _cache[key] = (_Statement(sql), parts, params)
+            _cache[key] = (_Statement(sql, f"get_{self.model._meta.db_table}"), parts, params)
         return _cache[key]
 
-    def get(self, pk: Any) -> models.Model:
-        """The row, or `model.DoesNotExist`."""
+    def get(self, *args: Any) -> models.Model:
+        """The row (by primary key, or the first `where` finds with these parameters), or
+        `model.DoesNotExist`."""
         statement, parts, params = self._compiled()
         with connection.cursor() as cursor:
-            statement.run(cursor, [*params, pk])
+            statement.run(cursor, [*params, *args])
             row = cursor.fetchone()
         if row is None:
-            raise self.model.DoesNotExist(f"{self.model.__name__} {pk} does not exist")
+            raise self.model.DoesNotExist(f"{self.model.__name__} {args} does not exist")
         start, objects = 0, []
         for part in parts:
             objects.append(part.build(row[start:start + len(part.fields)]))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from django.db import connection, models
 
+from . import rows
+
 
 def next_serial(model: type[models.Model], key: str) -> int:
     """Take the next serial of `key` in `model`'s table; must run inside the caller's transaction."""
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "last") VALUES (%s, 1) '
-            f'ON CONFLICT ("key") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"', [key])
-        return cursor.fetchone()[0]
+    return rows.fetch(f'INSERT INTO {table} ("key", "last") VALUES (%s, 1) '
+                      f'ON CONFLICT ("key") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"', [key])[0][0]
