@@ -142,11 +142,13 @@ class QueryCounter:
     """Counts SQL statements (connection.execute_wrapper), cheaply enough to stay on while timing."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.count = 0  # statements: a batch (kernel.rows.Batch) sends several in one call
+        self.calls = 0  # calls to the server (round trips), BEGIN and COMMIT not included
         self.log: list[str] | None = None  # set to a list to record the statements
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        self.count += 1 + sql.count("; EXECUTE ")
+        self.calls += 1
         if self.log is None:
             return execute(sql, params, many, context)
         start = time.perf_counter()
@@ -265,7 +267,7 @@ def run_cycles(args: argparse.Namespace) -> None:
     latencies = []
     failures: dict[str, int] = {}
     backend = _backend_cpu_reader(connection)
-    cpu0, backend0 = time.process_time(), backend()
+    cpu0, backend0, calls0 = time.process_time(), backend(), counter.calls
     started = time.perf_counter()
     for n in range(args.warmup, args.warmup + args.cycles):
         t0 = time.perf_counter()
@@ -282,6 +284,7 @@ def run_cycles(args: argparse.Namespace) -> None:
             step_q[k] += cycle_q[k]
     elapsed = time.perf_counter() - started
     cpu_s, backend_cpu_s = time.process_time() - cpu0, backend() - backend0
+    calls = counter.calls - calls0  # failed cycles' calls included: only a rough figure then
     if profiler is not None:
         import pstats
 
@@ -294,7 +297,7 @@ def run_cycles(args: argparse.Namespace) -> None:
         sys.stderr.write(f"\n## cProfile of {args.cycles} life cycles (pid {os.getpid()})\n" + out.getvalue())
     print(json.dumps({
         "cycles": len(latencies), "failed": sum(failures.values()), "failures": failures, "warmup_failed": warm_failed,
-        "elapsed_s": elapsed, "cpu_s": cpu_s, "backend_cpu_s": backend_cpu_s, "engine_s": timer.seconds, "engine_calls": timer.calls,
+        "elapsed_s": elapsed, "cpu_s": cpu_s, "backend_cpu_s": backend_cpu_s, "calls": calls, "engine_s": timer.seconds, "engine_calls": timer.calls,
         "step_s": step_s, "step_queries": step_q, "median_cycle_ms": statistics.median(latencies) * 1000,
         "p90_cycle_ms": sorted(latencies)[int(0.9 * (len(latencies) - 1))] * 1000,
     }))
@@ -399,6 +402,9 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     for k in STEPS:
         print(f"{k:<10}{step_s[k] / total * 1000:>9.2f}{step_q[k] / total:>12.1f}{step_s[k] / whole:>8.0%}")
     print(f"{'cycle':<10}{whole / total * 1000:>9.2f}{sum(step_q.values()) / total:>12.1f}")
+    calls_per_cycle = sum(r["calls"] for r in runs) / total
+    print(f"calls to the server per cycle: {calls_per_cycle:.1f} (batched statements go in one call; "
+          f"BEGIN and COMMIT not counted)")
     calls = {k: sum(r["engine_calls"][k] for r in runs) / total for k in EngineTimer.FUNCTIONS + EngineTimer.METHODS}
     print(f"\nBPMN engine (new/open instance, ready, complete, state): {engine_share:.1%} of the time; calls per cycle: "
           + ", ".join(f"{k} {v:.0f}" for k, v in calls.items()))
@@ -420,7 +426,7 @@ def report(result: dict, args: argparse.Namespace) -> dict:
         print(f"ratio:          {rate / tps:8.3f}   life cycles per TPC-B transaction")
     return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
             "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
-            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "app_cpu_ms": round(app_cpu, 2),
+            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "calls_per_cycle": round(calls_per_cycle, 1), "app_cpu_ms": round(app_cpu, 2),
             "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "failed": failed,
             "goal": GOAL, "ok": rate >= GOAL and failed == 0}
 

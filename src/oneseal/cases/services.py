@@ -84,17 +84,22 @@ class CommitmentWaiver:
 
 # -- helpers -------------------------------------------------------------------------------------
 
-def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", **data: Any) -> None:
+def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", *, writes: rows.Batch | None = None,
+           **data: Any) -> None:
+    """The step's timeline event, audit entry and outbox event, sent with the command's other queued
+    `writes` in one round trip (kernel.rows.Batch); the command's last write."""
+    writes = writes or rows.Batch()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    rows.insert(CaseEvent(case=case, at=at, action=action, actor=user, status_after=case.status, note=note,
-                          data=json.loads(json.dumps(data, default=str))))
+    writes.insert(CaseEvent(case=case, at=at, action=action, actor=user, status_after=case.status, note=note,
+                            data=json.loads(json.dumps(data, default=str))))
     audit.record(actor=actor, action=f"cases.{action}", target=case,
-                 data={"number": case.number, "status": case.status, **data})
+                 data={"number": case.number, "status": case.status, **data}, writes=writes)
     # Other apps (licences, regulator pushes, bundles) learn of it through the outbox; nothing is
     # written when no app subscribes to this action.
     events.record(f"cases.{action}", {"case": case.pk, "number": case.number, "item": case.item_id,
                                       "applicant": case.applicant_id, "status": case.status, **data},
-                  aggregate=f"cases.Case:{case.pk}", at=at)
+                  aggregate=f"cases.Case:{case.pk}", at=at, writes=writes)
+    writes.flush()
 
 
 _LOCK_RELATED = ("item", "applicant", "hall", "item_version")
@@ -127,8 +132,9 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _issue_notice(case: Case, kind: str, actor, at: dt.datetime, **content: Any) -> Notice:
-    return rows.insert(Notice(case=case, kind=kind, number=next_notice_number(kind, at.year), issued_at=at,
+def _issue_notice(case: Case, kind: str, actor, at: dt.datetime, *, writes: rows.Batch = rows.NOW,
+                  **content: Any) -> Notice:
+    return writes.insert(Notice(case=case, kind=kind, number=next_notice_number(kind, at.year), issued_at=at,
                               issued_by=_user(actor), content=json.loads(json.dumps(content, default=str))))
 
 
@@ -148,20 +154,21 @@ def _workflow():
     return engine
 
 
-def _advance_tasks(case: Case, before: list, after: list, at: dt.datetime, actor=None) -> None:
+def _advance_tasks(case: Case, before: list, after: list, at: dt.datetime, actor=None,
+                   writes: rows.Batch = rows.NOW) -> None:
     """Move the inbox from the ready tasks `before` a step to those `after` it, without reading it
     back: the open entries of a case are always its workflow's ready tasks."""
     after_ids = {t.id for t in after}
     closed = [t.id for t in before if t.id not in after_ids]
     if closed:
         user = _user(actor)
-        rows.execute(_CLOSE_TASKS.format(ids=", ".join(["%s"] * len(closed))), [
+        writes.execute(_CLOSE_TASKS.format(ids=", ".join(["%s"] * len(closed))), [
             CaseTask._meta.get_field("completed_at").get_db_prep_save(at, connection),
             user.pk if user else None, case.pk, *closed])
     before_ids = {t.id for t in before}
     opened = [t for t in after if t.id not in before_ids]
     if opened:
-        rows.insert_many([
+        writes.insert_many([
             CaseTask(case=case, task_id=t.id, spec_name=t.spec_name, title=str(t.title)[:120], lane=t.lane,
                      kind=t.kind, special_procedure=t.special_procedure or "",
                      department_id=case.item.implementing_body_id, ready_at=at)
@@ -325,7 +332,8 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, channel: str,
         raise
 
 
-def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bool = False) -> None:
+def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bool = False,
+                     writes: rows.Batch = rows.NOW) -> None:
     """Write the checked files (by hash) and their rows; runs inside the command's transaction."""
     stored_rows = []
     for upload, checked_upload in checked:
@@ -334,7 +342,7 @@ def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bo
                                  size=stored.size, content_type=stored.content_type,
                                  original_name=stored.original_name, uploaded_at=now, supplement=supplement,
                                  source=getattr(upload, "source", "")))
-    rows.insert_many(stored_rows)
+    writes.insert_many(stored_rows)
 
 
 def _same_request(existing: Case, request_hash: str) -> Case:
@@ -360,11 +368,12 @@ def _create_case(*, actor, item, version, applicant, channel, form_data, checked
         commitment_ref=commitment.reference if commitment else "",
         waived_materials=sorted(commitment.materials) if commitment else [],
     ))
-    _store_materials(case, checked, now)
+    writes = rows.Batch()
+    _store_materials(case, checked, now, writes=writes)
     _record_flags(case, flags, FlagStage.SUBMISSION, now)
     if channel in IN_PERSON:
-        rows.insert(Visit(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor)))
-    _event(case, "submitted", actor, now, channel=channel, item=item.code, version=version.number,
+        writes.insert(Visit(case=case, kind=VisitKind.SUBMIT, at=now, recorded_by=_user(actor)))
+    _event(case, "submitted", actor, now, writes=writes, channel=channel, item=item.code, version=version.number,
            materials=[u.material for u, _c in checked],
            **({"commitment": case.commitment_ref, "waived": case.waived_materials} if commitment else {}),
            **({"flags": [f.code for f in flags]} if flags else {}))
@@ -380,7 +389,7 @@ def _record_flags(case: Case, flags: list, stage: str, at: dt.datetime) -> None:
 
 # -- acceptance (Art. 32) ------------------------------------------------------------------------
 
-def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
+def _start_clock(case: Case, at: dt.datetime, actor=None, writes: rows.Batch = rows.NOW) -> None:
     case.accepted_at = at
     instance = _workflow().new_instance(case.procedure)
     case.workflow_state = instance.state()
@@ -388,9 +397,9 @@ def _start_clock(case: Case, at: dt.datetime, actor=None) -> None:
     reading = clock.compute(clock.ClockInput(at, case.limit_amount, case.limit_unit, case.extension_days,
                                              hours=clock.hours_of(case)), at)
     case.due_at, case.due_provisional = reading.due_at, reading.provisional
-    rows.update(case, ["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state", "due_at",
-                       "due_provisional"])
-    _advance_tasks(case, [], instance.ready(), at, actor)  # a new instance: no open entry yet
+    writes.update(case, ["status", "accepted_at", "accepted_by", "deemed_accepted", "workflow_state", "due_at",
+                         "due_provisional"])
+    _advance_tasks(case, [], instance.ready(), at, actor, writes)  # a new instance: no open entry yet
 
 
 @transaction.atomic
@@ -401,10 +410,11 @@ def accept_case(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     policy.require_window_clerk(actor, case, _("accept"))
     case.status = next_status(case.status, Action.ACCEPT)
     case.accepted_by = _user(actor)
-    _start_clock(case, now, actor)
-    notice = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, due_at=case.due_at,
+    writes = rows.Batch()
+    _start_clock(case, now, actor, writes)
+    notice = _issue_notice(case, NoticeKind.ACCEPTANCE, actor, now, writes=writes, due_at=case.due_at,
                            provisional=case.due_provisional)
-    _event(case, "accepted", actor, now, notice=notice.number, due_at=case.due_at)
+    _event(case, "accepted", actor, now, writes=writes, notice=notice.number, due_at=case.due_at)
     _charge(case, actor, now)
     return case
 
@@ -594,10 +604,11 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
         if pause is not None:
             pause.ended_at = now
             pause.save(update_fields=["ended_at"])
-    rows.update(case, ["workflow_state"])
+    writes = rows.Batch()
+    writes.update(case, ["workflow_state"])
     ready = instance.ready()
-    _advance_tasks(case, before, ready, now, actor)
-    _event(case, "task_completed", actor, now, task=task.spec_name, title=str(task.title), data=data)
+    _advance_tasks(case, before, ready, now, actor, writes)
+    _event(case, "task_completed", actor, now, writes=writes, task=task.spec_name, title=str(task.title), data=data)
     clock_changed = bool(task.special_procedure)
     for following in ready:
         if following.special_procedure and following.id not in {t.id for t in before}:
@@ -648,18 +659,20 @@ def _record_decision(actor, case: Case, instance, task, *, approved: bool, reaso
     instance.complete(task.id, {"approved": approved})
     case.workflow_state = instance.state()
     case.decided_at = now
-    rows.update(case, ["status", "workflow_state", "decided_at"])
-    _advance_tasks(case, before, instance.ready(), now, actor)
-    rows.insert(Decision(case=case, approved=approved, reasons=reasons,
-                         legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
-                         decided_by=decided_by, decided_at=now))
+    writes = rows.Batch()
+    writes.update(case, ["status", "workflow_state", "decided_at"])
+    _advance_tasks(case, before, instance.ready(), now, actor, writes)
+    writes.insert(Decision(case=case, approved=approved, reasons=reasons,
+                           legal_basis=legal_basis or case.item_version.snapshot.get("legal_basis", ""),
+                           decided_by=decided_by, decided_at=now))
     kind = NoticeKind.APPROVAL if approved else NoticeKind.DENIAL
-    notice = _issue_notice(case, kind, actor, now, reasons=reasons, legal_basis=legal_basis)
+    notice = _issue_notice(case, kind, actor, now, writes=writes, reasons=reasons, legal_basis=legal_basis)
     if not approved:
+        writes.flush()  # the payments app reads and writes on its own
         fees.settle_without_result(case, actor, "不予行政许可")
     # The stored due time is kept current whenever a pause begins or ends, so it says whether the
     # decision came late without reading the pauses again.
-    _event(case, "approved" if approved else "denied", actor, now, notice=notice.number,
+    _event(case, "approved" if approved else "denied", actor, now, writes=writes, notice=notice.number,
            overdue=bool(case.due_at and now > case.due_at), reasons=reasons, **event_data)
     return case
 
@@ -760,9 +773,10 @@ def issue_result(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     policy.require_lane(actor, case, RoleCode.APPROVER, _("issue the result of"))
     case.status = next_status(case.status, Action.ISSUE)
     case.issued_at = now
-    rows.update(case, ["status", "issued_at"])
+    writes = rows.Batch()
+    writes.update(case, ["status", "issued_at"])
     limit = workcal.add_working_days(case.decided_at, ISSUE_WITHIN_DAYS)
-    _event(case, "issued", actor, now, late=now > limit.at, issue_by=limit.at)
+    _event(case, "issued", actor, now, writes=writes, late=now > limit.at, issue_by=limit.at)
     return case
 
 

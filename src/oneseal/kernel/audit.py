@@ -77,8 +77,11 @@ _APPEND = ("SELECT new_id, new_seq, new_prev, new_hash FROM oneseal_audit_append
            "%s::jsonb, %s, %s, %s)")
 
 
-def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
-    """Append an audit entry. Must run inside the command's transaction."""
+def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] | None = None,
+           writes: rows.Batch = rows.NOW) -> AuditEntry:
+    """Append an audit entry. Must run inside the command's transaction. With a batch (`writes`), on
+    PostgreSQL the append goes with the batch's other writes and the entry's number and hash are not
+    read back."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
@@ -94,9 +97,12 @@ def record(*, actor: Any, action: str, target: Any = None, data: dict[str, Any] 
     )
     if connection.vendor == "postgresql":  # lock, head, hash and insert in one call (migration kernel 0006)
         before, after = _split_canonical(entry)
-        entry.pk, entry.seq, entry.prev_hash, entry.hash = rows.fetch(_APPEND, [
-            AUDIT_LOCK_KEY, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.target_type,
-            entry.target_id, json.dumps(entry.data, ensure_ascii=False), before, after, GENESIS])[0]
+        params = [AUDIT_LOCK_KEY, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.target_type,
+                  entry.target_id, json.dumps(entry.data, ensure_ascii=False), before, after, GENESIS]
+        if not writes.immediate:
+            writes.execute(_APPEND, params)
+            return entry
+        entry.pk, entry.seq, entry.prev_hash, entry.hash = rows.fetch(_APPEND, params)[0]
         entry._state.adding = False
         return entry
     head = _head()

@@ -92,9 +92,11 @@ _RECORD = ("WITH event AS (INSERT INTO kernel_domainevent (id, topic, aggregate,
 
 
 def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str = "",
-           targets: Iterable[str] = (), at: dt.datetime | None = None) -> DomainEvent | None:
+           targets: Iterable[str] = (), at: dt.datetime | None = None,
+           writes: rows.Batch = rows.NOW) -> DomainEvent | None:
     """Write an event and its deliveries in the caller's transaction. Nothing is written when no
-    subscriber listens to the topic and no target is named (returns None)."""
+    subscriber listens to the topic and no target is named (returns None). On PostgreSQL the write
+    goes with the batch `writes` when one is given."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("events.record() must be called inside transaction.atomic()")
@@ -105,8 +107,8 @@ def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str 
     event = DomainEvent(topic=topic, aggregate=aggregate[:120], payload=_json(payload or {}), occurred_at=now)
     subscribers = list(dict.fromkeys(names))
     if connection.vendor == "postgresql":  # the event and its deliveries in one statement
-        rows.execute(_RECORD, [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False),
-                               now, event.id, DeliveryStatus.PENDING, now, subscribers])
+        writes.execute(_RECORD, [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False),
+                                 now, event.id, DeliveryStatus.PENDING, now, subscribers])
         event._state.adding = False
         return event
     event.save(force_insert=True)

@@ -13,6 +13,7 @@ same as one the ORM wrote or read, and everything else in the project keeps usin
     update(obj, ["status", …])       UPDATE … SET … WHERE pk (pre_save applied, like save(update_fields))
     execute(sql, params) / fetch(sql, params)
                                      a hand-written statement, prepared the same way
+    Batch()                          writes nobody reads back, queued and sent in one round trip
     Loader(Case, ("item", …), lock=True).get(pk)
                                      one SELECT of a row and the rows its foreign keys name (LEFT JOINs,
                                      like select_related), FOR UPDATE OF the row where the backend can
@@ -53,6 +54,11 @@ class _Statement:
         if connection.vendor != "postgresql":
             cursor.execute(self.sql, params)
             return
+        self.prepare_on(cursor)
+        cursor.execute(self.execute, params)
+
+    def prepare_on(self, cursor) -> None:
+        """PREPARE the statement on this connection unless it already is."""
         state = getattr(connection, "_oneseal_prepared", None)
         if state is None or state[0] is not connection.connection:  # a new connection has none prepared
             state = (connection.connection, set[str]())
@@ -60,7 +66,6 @@ class _Statement:
         if self.name not in state[1]:
             cursor.execute(self.prepare)
             state[1].add(self.name)
-        cursor.execute(self.execute, params)
 
 
 def _quote(name: str) -> str:
@@ -115,9 +120,7 @@ def insert_many(objs: Sequence[models.Model]) -> None:
         statement.run(cursor, params)
 
 
-def update(obj: models.Model, field_names: Sequence[str]) -> None:
-    """UPDATE the named fields of `obj`'s row, like `obj.save(update_fields=…)` without signals."""
-    model = type(obj)
+def _update_sql(model: type[models.Model], field_names: Sequence[str]) -> tuple[_Statement, list[models.Field]]:
     key = _key("update", model, tuple(field_names))
     if key not in _cache:
         fields = [model._meta.get_field(name) for name in field_names]
@@ -125,7 +128,12 @@ def update(obj: models.Model, field_names: Sequence[str]) -> None:
         _cache[key] = (_Statement(f"UPDATE {_quote(model._meta.db_table)} SET {assignments} "
                                   f"WHERE {_quote(model._meta.pk.column)} = %s", f"update_{model._meta.db_table}"),
                        fields)
-    statement, fields = _cache[key]
+    return _cache[key]
+
+
+def update(obj: models.Model, field_names: Sequence[str]) -> None:
+    """UPDATE the named fields of `obj`'s row, like `obj.save(update_fields=…)` without signals."""
+    statement, fields = _update_sql(type(obj), field_names)
     with connection.cursor() as cursor:
         statement.run(cursor, [*_values(obj, fields, False), obj.pk])
 
@@ -151,6 +159,72 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         _statement(sql).run(cursor, params)
         return cursor.fetchall()
+
+
+class Batch:
+    """Writes a command does not read back, sent together: on PostgreSQL in one round trip (the
+    EXECUTEs of their prepared statements joined in one query), elsewhere one by one. `flush()` sends
+    them; an error in any raises there, inside the caller's transaction, which then rolls back whole.
+    Nothing queued may be needed by a read before the flush, and an inserted row's primary key is not
+    read back. A batch that is never flushed (the command failed first) sends nothing.
+
+    `NOW` is the batch that sends each write at once: helpers take ``writes=rows.NOW`` by default.
+    """
+
+    immediate = False
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[_Statement, list[Any]]] = []
+
+    def _add(self, statement: _Statement, params: list[Any]) -> None:
+        if self.immediate:
+            with connection.cursor() as cursor:
+                statement.run(cursor, params)
+        else:
+            self._pending.append((statement, params))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._add(_statement(sql), list(params))
+
+    def insert(self, obj: models.Model) -> models.Model:
+        if self.immediate:
+            return insert(obj)
+        statement, fields = _insert_sql(type(obj), 1)
+        self._add(statement, _values(obj, fields, True))
+        obj._state.adding, obj._state.db = False, connection.alias
+        return obj
+
+    def insert_many(self, objs: Sequence[models.Model]) -> None:
+        if objs:
+            statement, fields = _insert_sql(type(objs[0]), len(objs))
+            self._add(statement, [value for obj in objs for value in _values(obj, fields, True)])
+            for obj in objs:
+                obj._state.adding, obj._state.db = False, connection.alias
+
+    def update(self, obj: models.Model, field_names: Sequence[str]) -> None:
+        statement, fields = _update_sql(type(obj), field_names)
+        self._add(statement, [*_values(obj, fields, False), obj.pk])
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql" or len(pending) == 1:
+                for statement, params in pending:
+                    statement.run(cursor, params)
+                return
+            for statement, _params in pending:
+                statement.prepare_on(cursor)
+            cursor.execute("; ".join(statement.execute for statement, _params in pending),
+                           [value for _s, params in pending for value in params])
+
+
+class _Now(Batch):
+    immediate = True
+
+
+NOW: Batch = _Now()
 
 
 def db_value(model: type[models.Model], field: str, value: Any) -> Any:
