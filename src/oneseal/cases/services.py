@@ -406,7 +406,7 @@ def _start_clock(case: Case, at: dt.datetime, actor=None, writes: rows.Batch = r
 def accept_case(*, actor, case: Case, now: dt.datetime | None = None) -> Case:
     """受理: the application is complete and within the bureau's remit; the legal clock starts."""
     now = now or timezone.now()
-    case = _locked(case)
+    case = _locked(case, "item", "hall", "item_version")  # the applicant is read only if the item charges
     policy.require_window_clerk(actor, case, _("accept"))
     case.status = next_status(case.status, Action.ACCEPT)
     case.accepted_by = _user(actor)
@@ -576,7 +576,7 @@ def complete_task(*, actor, case: Case, task_id: str, data: dict | None = None,
     """
     now = now or timezone.now()
     data = dict(data or {})
-    case = _locked(case, waiting=True)
+    case = _locked(case, "item", "applicant", "item_version", waiting=True)  # the hall only if the clock moves
     instance = _workflow().open_instance(case.procedure, case.workflow_state)
     before = instance.ready()
     task = next((t for t in before if t.id == task_id), None)

@@ -12,60 +12,66 @@ same as one the ORM wrote or read, and everything else in the project keeps usin
     insert_many(objs)                one multi-row INSERT (no primary keys returned)
     update(obj, ["status", …])       UPDATE … SET … WHERE pk (pre_save applied, like save(update_fields))
     execute(sql, params) / fetch(sql, params)
-                                     a hand-written statement, prepared the same way
+                                     a hand-written statement, run the same way
     Batch()                          writes nobody reads back, queued and sent in one round trip
     Loader(Case, ("item", …), lock=True).get(pk)
                                      one SELECT of a row and the rows its foreign keys name (LEFT JOINs,
                                      like select_related), FOR UPDATE OF the row where the backend can
 
-Statements run on the default connection, inside the caller's transaction. On PostgreSQL each is
-also PREPAREd once per connection and then EXECUTEd by name: the server parses and plans it once, not
-on every call (a step's row with its related rows is a five-table join whose planning cost more than
-running it). Prepared statements outlive a rolled-back transaction and are dropped with the
-connection; a new connection prepares again. They need a session of its own, so a transaction-mode
-connection pooler in front of PostgreSQL (PgBouncer's default) would need its prepared-statement
-support switched on.
+Statements run on the default connection, inside the caller's transaction. On PostgreSQL they go
+through a cursor that binds values on the server (Django's own cursor merges them into the text on
+the client): psycopg then prepares each statement once per connection, so the server parses and plans
+it once (a step's row with its related rows is a five-table join whose planning cost more than running
+it), and values are sent as they are instead of being quoted into the text. `prepare_threshold` in the
+database OPTIONS (settings) lets psycopg prepare at all; the ORM's client-side binding never prepares.
+Prepared statements need a session of their own, so a transaction-mode pooler in front of PostgreSQL
+(PgBouncer's default) would need its prepared-statement support switched on. The first statement of a
+transaction carries its BEGIN in the same round trip (psycopg's pipeline mode).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from psycopg.pq import TransactionStatus
 
 _cache: dict[tuple, Any] = {}
 
 
-class _Statement:
-    """One statement's SQL (``%s`` placeholders), and on PostgreSQL its PREPARE and EXECUTE forms."""
+@functools.cache
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
-    def __init__(self, sql: str, label: str):
-        self.sql = sql
-        self.name = f"oneseal_{len(_cache)}_{label}"[:63]  # named for the logs and pg_stat_statements
-        count = sql.count("%s")
-        numbered = sql
-        for n in range(1, count + 1):
-            numbered = numbered.replace("%s", f"${n}", 1)
-        self.prepare = f"PREPARE {self.name} AS {numbered}"
-        self.execute = f"EXECUTE {self.name}" + (f"({', '.join(['%s'] * count)})" if count else "")
+    class PreparingCursor(ServerBindingCursor):
+        """Binds values on the server and asks psycopg to prepare every statement it runs."""
 
-    def run(self, cursor, params: Sequence[Any]) -> None:
-        if connection.vendor != "postgresql":
-            cursor.execute(self.sql, params)
-            return
-        self.prepare_on(cursor)
-        cursor.execute(self.execute, params)
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
 
-    def prepare_on(self, cursor) -> None:
-        """PREPARE the statement on this connection unless it already is."""
-        state = getattr(connection, "_oneseal_prepared", None)
-        if state is None or state[0] is not connection.connection:  # a new connection has none prepared
-            state = (connection.connection, set[str]())
-            connection._oneseal_prepared = state
-        if self.name not in state[1]:
-            cursor.execute(self.prepare)
-            state[1].add(self.name)
+    return PreparingCursor
+
+
+def _cursor():
+    """A cursor for this module's statements, inside Django's wrapper (query log, execute wrappers,
+    Django's error classes)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+def _run(cursor, sql: str, params: Sequence[Any]) -> None:
+    if (connection.vendor == "postgresql" and connection.in_atomic_block
+            and connection.connection.info.transaction_status == TransactionStatus.IDLE):
+        # The transaction's first statement: its BEGIN goes in the same round trip.
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            cursor.execute(sql, params)
+    else:
+        cursor.execute(sql, params)
 
 
 def _quote(name: str) -> str:
@@ -80,7 +86,7 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.local_concrete_fields if not f.generated and not isinstance(f, models.AutoField)]
 
 
-def _insert_sql(model: type[models.Model], rows: int) -> tuple[_Statement, list[models.Field]]:
+def _insert_sql(model: type[models.Model], rows: int) -> tuple[str, list[models.Field]]:
     key = _key("insert", model, rows)
     if key not in _cache:
         fields = _insert_fields(model)
@@ -89,7 +95,7 @@ def _insert_sql(model: type[models.Model], rows: int) -> tuple[_Statement, list[
                f"VALUES {', '.join([row] * rows)}")
         if rows == 1:
             sql += f" RETURNING {_quote(model._meta.pk.column)}"
-        _cache[key] = (_Statement(sql, f"insert_{model._meta.db_table}"), fields)
+        _cache[key] = (sql, fields)
     return _cache[key]
 
 
@@ -99,9 +105,9 @@ def _values(obj: models.Model, fields: Iterable[models.Field], add: bool) -> lis
 
 def insert(obj: models.Model) -> models.Model:
     """INSERT `obj` (every concrete field but an auto primary key) and set its primary key."""
-    statement, fields = _insert_sql(type(obj), 1)
-    with connection.cursor() as cursor:
-        statement.run(cursor, _values(obj, fields, True))
+    sql, fields = _insert_sql(type(obj), 1)
+    with _cursor() as cursor:
+        _run(cursor, sql, _values(obj, fields, True))
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
@@ -111,44 +117,36 @@ def insert_many(objs: Sequence[models.Model]) -> None:
     """One INSERT of several rows of one model; their primary keys are not read back."""
     if not objs:
         return
-    statement, fields = _insert_sql(type(objs[0]), len(objs))
+    sql, fields = _insert_sql(type(objs[0]), len(objs))
     params: list[Any] = []
     for obj in objs:
         params.extend(_values(obj, fields, True))
         obj._state.adding, obj._state.db = False, connection.alias
-    with connection.cursor() as cursor:
-        statement.run(cursor, params)
+    with _cursor() as cursor:
+        _run(cursor, sql, params)
 
 
-def _update_sql(model: type[models.Model], field_names: Sequence[str]) -> tuple[_Statement, list[models.Field]]:
+def _update_sql(model: type[models.Model], field_names: Sequence[str]) -> tuple[str, list[models.Field]]:
     key = _key("update", model, tuple(field_names))
     if key not in _cache:
         fields = [model._meta.get_field(name) for name in field_names]
         assignments = ", ".join(f"{_quote(f.column)} = %s" for f in fields)
-        _cache[key] = (_Statement(f"UPDATE {_quote(model._meta.db_table)} SET {assignments} "
-                                  f"WHERE {_quote(model._meta.pk.column)} = %s", f"update_{model._meta.db_table}"),
-                       fields)
+        _cache[key] = (f"UPDATE {_quote(model._meta.db_table)} SET {assignments} "
+                       f"WHERE {_quote(model._meta.pk.column)} = %s", fields)
     return _cache[key]
 
 
 def update(obj: models.Model, field_names: Sequence[str]) -> None:
     """UPDATE the named fields of `obj`'s row, like `obj.save(update_fields=…)` without signals."""
-    statement, fields = _update_sql(type(obj), field_names)
-    with connection.cursor() as cursor:
-        statement.run(cursor, [*_values(obj, fields, False), obj.pk])
-
-
-def _statement(sql: str) -> _Statement:
-    key = _key("sql", sql)
-    if key not in _cache:
-        _cache[key] = _Statement(sql, "sql")
-    return _cache[key]
+    sql, fields = _update_sql(type(obj), field_names)
+    with _cursor() as cursor:
+        _run(cursor, sql, [*_values(obj, fields, False), obj.pk])
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> int:
     """Run one hand-written statement (prepared like the others); the number of rows it touched."""
-    with connection.cursor() as cursor:
-        _statement(sql).run(cursor, params)
+    with _cursor() as cursor:
+        _run(cursor, sql, params)
         return cursor.rowcount
 
 
@@ -156,8 +154,8 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     """Run one hand-written query (prepared like the others); its rows as the driver returns them, so
     values that need converting (dates on SQLite, JSON) are the caller's to convert: keep to plain
     columns, and pass datetimes through `db_value`."""
-    with connection.cursor() as cursor:
-        _statement(sql).run(cursor, params)
+    with _cursor() as cursor:
+        _run(cursor, sql, params)
         return cursor.fetchall()
 
 
@@ -174,50 +172,49 @@ class Batch:
     immediate = False
 
     def __init__(self) -> None:
-        self._pending: list[tuple[_Statement, list[Any]]] = []
+        self._pending: list[tuple[str, list[Any]]] = []
 
-    def _add(self, statement: _Statement, params: list[Any]) -> None:
+    def _add(self, sql: str, params: list[Any]) -> None:
         if self.immediate:
-            with connection.cursor() as cursor:
-                statement.run(cursor, params)
+            with _cursor() as cursor:
+                _run(cursor, sql, params)
         else:
-            self._pending.append((statement, params))
+            self._pending.append((sql, params))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._add(_statement(sql), list(params))
+        self._add(sql, list(params))
 
     def insert(self, obj: models.Model) -> models.Model:
         if self.immediate:
             return insert(obj)
-        statement, fields = _insert_sql(type(obj), 1)
-        self._add(statement, _values(obj, fields, True))
+        sql, fields = _insert_sql(type(obj), 1)
+        self._add(sql, _values(obj, fields, True))
         obj._state.adding, obj._state.db = False, connection.alias
         return obj
 
     def insert_many(self, objs: Sequence[models.Model]) -> None:
         if objs:
-            statement, fields = _insert_sql(type(objs[0]), len(objs))
-            self._add(statement, [value for obj in objs for value in _values(obj, fields, True)])
+            sql, fields = _insert_sql(type(objs[0]), len(objs))
+            self._add(sql, [value for obj in objs for value in _values(obj, fields, True)])
             for obj in objs:
                 obj._state.adding, obj._state.db = False, connection.alias
 
     def update(self, obj: models.Model, field_names: Sequence[str]) -> None:
-        statement, fields = _update_sql(type(obj), field_names)
-        self._add(statement, [*_values(obj, fields, False), obj.pk])
+        sql, fields = _update_sql(type(obj), field_names)
+        self._add(sql, [*_values(obj, fields, False), obj.pk])
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             if connection.vendor != "postgresql" or len(pending) == 1:
-                for statement, params in pending:
-                    statement.run(cursor, params)
+                for sql, params in pending:
+                    _run(cursor, sql, params)
                 return
-            for statement, _params in pending:
-                statement.prepare_on(cursor)
-            cursor.execute("; ".join(statement.execute for statement, _params in pending),
-                           [value for _s, params in pending for value in params])
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                for sql, params in pending:
+                    cursor.execute(sql, params)
 
 
 class _Now(Batch):
@@ -269,7 +266,7 @@ class Loader:
         self.extra = dict(extra or {})
         self.where = where or f"t0.{_quote(model._meta.pk.column)} = %s"
 
-    def _compiled(self) -> tuple[_Statement, list[_Part], list[Any]]:
+    def _compiled(self) -> tuple[str, list[_Part], list[Any]]:
         key = _key("loader", self.model, self.related, self.lock, tuple(self.extra), self.where)
         if key not in _cache:
             root = _Part(self.model, "t0", None)
@@ -286,15 +283,15 @@ class Loader:
             if self.lock and connection.features.has_select_for_update:
                 sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
             params = [p for _sql, extra_params in self.extra.values() for p in extra_params]
-            _cache[key] = (_Statement(sql, f"get_{self.model._meta.db_table}"), parts, params)
+            _cache[key] = (sql, parts, params)
         return _cache[key]
 
     def get(self, *args: Any) -> models.Model:
         """The row (by primary key, or the first `where` finds with these parameters), or
         `model.DoesNotExist`."""
-        statement, parts, params = self._compiled()
-        with connection.cursor() as cursor:
-            statement.run(cursor, [*params, *args])
+        sql, parts, params = self._compiled()
+        with _cursor() as cursor:
+            _run(cursor, sql, [*params, *args])
             row = cursor.fetchone()
         if row is None:
             raise self.model.DoesNotExist(f"{self.model.__name__} {args} does not exist")
