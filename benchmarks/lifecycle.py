@@ -140,8 +140,8 @@ class EngineTimer:
 
 class QueryCounter:
     """Counts SQL statements (connection.execute_wrapper) and calls to the server, cheaply enough to stay
-    on while timing. A kernel.rows.Batch of several statements goes to PostgreSQL in one call (pipeline
-    mode): its statements count one by one, the batch as one call."""
+    on while timing. A kernel.rows.Batch of several statements goes to PostgreSQL as one statement: its
+    statements count one by one, the batch as one call."""
 
     def __init__(self) -> None:
         self.count = 0  # statements
@@ -158,11 +158,13 @@ class QueryCounter:
 
         def counted(batch):
             several = len(batch._pending) > 1 and connection.vendor == "postgresql"
-            if several:
+            if several:  # one statement made of several (kernel.rows.Batch): counted as they were queued
+                counter.count += len(batch._pending)
                 counter.calls += 1
                 counter.batched = True
                 if counter.log is not None:
-                    counter.log.append(f"   batch of {len(batch._pending)} statements, one call:")
+                    counter.log.extend(["   queued  " + " ".join(sql.split()) for sql, _p in batch._pending])
+                    counter.log.append(f"   batch of {len(batch._pending)} statements sent as one:")
             try:
                 return flush(batch)
             finally:
@@ -170,8 +172,8 @@ class QueryCounter:
         rows.Batch.flush = counted
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
         if not self.batched:
+            self.count += 1
             self.calls += 1
         if self.log is None:
             return execute(sql, params, many, context)
@@ -179,12 +181,13 @@ class QueryCounter:
         try:
             return execute(sql, params, many, context)
         finally:
-            timing = "   queued" if self.batched else f"{(time.perf_counter() - start) * 1000:6.2f} ms"
-            self.log.append(f"{timing}  {' '.join(sql.split())}")
+            text = "(the batch)" if self.batched else " ".join(sql.split())
+            self.log.append(f"{(time.perf_counter() - start) * 1000:6.2f} ms  {text}")
 
 
 def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries: dict[str, int],
               counter: QueryCounter) -> None:
+    from oneseal.cases import selectors
     from oneseal.cases import services as s
 
     def step(name, func, **kwargs):
@@ -206,7 +209,8 @@ def one_cycle(world: dict, n: int, step_seconds: dict[str, float], step_queries:
     case = step("accept", s.accept_case, actor=clerk, case=case)
     for name, data in (("review", {}), ("decide", {"approved": True})):
         # What a workbench does: the step to complete is the open inbox entry of the case.
-        task_id = case.tasks.filter(completed_at__isnull=True).values_list("task_id", flat=True).get()
+        (task,) = selectors.open_tasks(case)
+        task_id = task.task_id
         case = step(name, s.complete_task, actor=approver, case=case, task_id=task_id, data=data)
     step("issue", s.issue_result, actor=approver, case=case)
     assert case.status == "approved", case.status

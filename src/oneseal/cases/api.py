@@ -249,7 +249,7 @@ def _detail(case: Case, staff: bool = False) -> dict:
         "overdue": reading.overdue,
         "materials": list(case.materials.all()),
         "notices": list(case.notices.all()),
-        "tasks": [_task(t) for t in case.tasks.filter(completed_at__isnull=True).order_by("ready_at", "id")],
+        "tasks": [_task(t) for t in selectors.open_tasks(case)],
         "decision": decision, "delivery": delivery,
         "visits": selectors.visit_count(case),
         "timeline": list(selectors.timeline(case)),

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from oneseal.accounts.roles import RoleCode, roles_of
+from oneseal.kernel import rows
 
 from .models import Case, CaseEvent, CaseFlag, CaseStatus, CaseTask, Visit
 
@@ -57,6 +58,15 @@ def inbox(user) -> QuerySet[CaseTask]:
     return (qs.select_related("case", "case__item", "case__applicant")
             .annotate(flagged=Exists(CaseFlag.objects.filter(case=OuterRef("case_id"))))
             .order_by(F("case__due_at").asc(nulls_last=True), "ready_at"))
+
+
+_OPEN_TASKS = rows.Loader(CaseTask, where="t0.case_id = %s AND t0.completed_at IS NULL ORDER BY t0.ready_at, t0.id")
+
+
+def open_tasks(case: Case) -> list[CaseTask]:
+    """The case's open inbox entries (its procedure's ready steps), oldest first. Every case page and the
+    case API read them, so the statement is built once (kernel.rows)."""
+    return _OPEN_TASKS.all(case.pk)
 
 
 def reception_queue(user) -> QuerySet[Case]:

@@ -85,10 +85,11 @@ def _json(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-_RECORD = ("WITH event AS (INSERT INTO kernel_domainevent (id, topic, aggregate, payload, occurred_at) "
-           "VALUES (%s, %s, %s, %s::jsonb, %s)) "
-           "INSERT INTO kernel_eventdelivery (event_id, subscriber, status, attempts, next_attempt_at, last_error) "
-           "SELECT %s, s, %s, 0, %s, '' FROM unnest(%s::varchar[]) AS s")
+_INSERT_EVENT = ("INSERT INTO kernel_domainevent (id, topic, aggregate, payload, occurred_at) "
+                 "VALUES (%s, %s, %s, %s::jsonb, %s)")
+_INSERT_DELIVERIES = ("INSERT INTO kernel_eventdelivery (event_id, subscriber, status, attempts, next_attempt_at, "
+                      "last_error) SELECT %s, s, %s, 0, %s, '' FROM unnest(%s::varchar[]) AS s")
+_RECORD = f"WITH event AS ({_INSERT_EVENT}) {_INSERT_DELIVERIES}"
 
 
 def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str = "",
@@ -107,8 +108,13 @@ def record(topic: str, payload: dict[str, Any] | None = None, *, aggregate: str 
     event = DomainEvent(topic=topic, aggregate=aggregate[:120], payload=_json(payload or {}), occurred_at=now)
     subscribers = list(dict.fromkeys(names))
     if connection.vendor == "postgresql":  # the event and its deliveries in one statement
-        writes.execute(_RECORD, [event.id, event.topic, event.aggregate, json.dumps(event.payload, ensure_ascii=False),
-                                 now, event.id, DeliveryStatus.PENDING, now, subscribers])
+        text = json.dumps(event.payload, ensure_ascii=False)
+        if writes.immediate:
+            rows.execute(_RECORD, [event.id, event.topic, event.aggregate, text, now, event.id,
+                                   DeliveryStatus.PENDING, now, subscribers])
+        else:  # a batch is one statement already: its two inserts go in it one by one
+            writes.execute(_INSERT_EVENT, [event.id, event.topic, event.aggregate, text, now])
+            writes.execute(_INSERT_DELIVERIES, [event.id, DeliveryStatus.PENDING, now, subscribers])
         event._state.adding = False
         return event
     event.save(force_insert=True)

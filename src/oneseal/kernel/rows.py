@@ -13,7 +13,7 @@ same as one the ORM wrote or read, and everything else in the project keeps usin
     update(obj, ["status", …])       UPDATE … SET … WHERE pk (pre_save applied, like save(update_fields))
     execute(sql, params) / fetch(sql, params)
                                      a hand-written statement, run the same way
-    Batch()                          writes nobody reads back, queued and sent in one round trip
+    Batch()                          writes nobody reads back, queued and sent as one statement
     Loader(Case, ("item", …), lock=True).get(pk)
                                      one SELECT of a row and the rows its foreign keys name (LEFT JOINs,
                                      like select_related), FOR UPDATE OF the row where the backend can
@@ -99,8 +99,35 @@ def _insert_sql(model: type[models.Model], rows: int) -> tuple[str, list[models.
     return _cache[key]
 
 
+# Exact field classes whose values of one exact Python type go to the driver as they are: their
+# `pre_save` reads the attribute and their prep returns such a value unchanged. Any other field, or a
+# value of another type (an enum member, a lazy string), goes through `get_db_prep_save`.
+_INTEGER = {models.IntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
+            models.SmallIntegerField, models.BigIntegerField, models.AutoField, models.BigAutoField}
+_plain: dict[models.Field, type | None] = {}
+
+
+def _plain_type(f: models.Field) -> type | None:
+    if f not in _plain:
+        kind = type(f)
+        if kind is models.ForeignKey:
+            kind = type(f.target_field)
+        _plain[f] = (str if kind in (models.CharField, models.TextField) else int if kind in _INTEGER
+                     else bool if kind is models.BooleanField else None)
+    return _plain[f]
+
+
 def _values(obj: models.Model, fields: Iterable[models.Field], add: bool) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
+    values = []
+    for f in fields:
+        plain = _plain_type(f)
+        if plain is not None:
+            value = getattr(obj, f.attname)
+            if value is None or type(value) is plain:
+                values.append(value)
+                continue
+        values.append(f.get_db_prep_save(f.pre_save(obj, add), connection))
+    return values
 
 
 def insert(obj: models.Model) -> models.Model:
@@ -160,11 +187,14 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
 
 
 class Batch:
-    """Writes a command does not read back, sent together: on PostgreSQL in one round trip (the
-    EXECUTEs of their prepared statements joined in one query), elsewhere one by one. `flush()` sends
-    them; an error in any raises there, inside the caller's transaction, which then rolls back whole.
-    Nothing queued may be needed by a read before the flush, and an inserted row's primary key is not
-    read back. A batch that is never flushed (the command failed first) sends nothing.
+    """Writes a command does not read back, sent together: on PostgreSQL as one statement (each write a
+    data-modifying WITH query of it, prepared per combination, so one round trip and one execution),
+    elsewhere one by one. `flush()` sends them; an error in any raises there, inside the caller's
+    transaction, which then rolls back whole. Nothing queued may be needed by a read before the flush,
+    an inserted row's primary key is not read back, and no row may be changed twice in one batch
+    (`update` of a row already queued flushes the batch first). A batch that is never flushed (the
+    command failed first) sends nothing. Queued statements are INSERT, UPDATE or DELETE, or a SELECT
+    whose function writes; a statement with its own WITH cannot be queued.
 
     `NOW` is the batch that sends each write at once: helpers take ``writes=rows.NOW`` by default.
     """
@@ -173,6 +203,7 @@ class Batch:
 
     def __init__(self) -> None:
         self._pending: list[tuple[str, list[Any]]] = []
+        self._updated: set[tuple[type, Any]] = set()
 
     def _add(self, sql: str, params: list[Any]) -> None:
         if self.immediate:
@@ -200,11 +231,16 @@ class Batch:
                 obj._state.adding, obj._state.db = False, connection.alias
 
     def update(self, obj: models.Model, field_names: Sequence[str]) -> None:
+        if (type(obj), obj.pk) in self._updated:
+            self.flush()
         sql, fields = _update_sql(type(obj), field_names)
         self._add(sql, [*_values(obj, fields, False), obj.pk])
+        if not self.immediate:
+            self._updated.add((type(obj), obj.pk))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
+        self._updated.clear()
         if not pending:
             return
         with _cursor() as cursor:
@@ -212,9 +248,20 @@ class Batch:
                 for sql, params in pending:
                     _run(cursor, sql, params)
                 return
-            with connection.wrap_database_errors, connection.connection.pipeline():
-                for sql, params in pending:
-                    cursor.execute(sql, params)
+            _run(cursor, _combined(tuple(sql for sql, _params in pending)),
+                 [value for _sql, params in pending for value in params])
+
+
+def _combined(statements: tuple[str, ...]) -> str:
+    """One statement doing all of `statements`: each a WITH query (data-modifying ones run once whether
+    read or not; a SELECT runs only if read, so it is counted)."""
+    key = _key("batch", statements)
+    if key not in _cache:
+        queries = [f"w{n} AS ({sql})" for n, sql in enumerate(statements, 1)]
+        reads = [f"(SELECT count(*) FROM w{n})" for n, sql in enumerate(statements, 1)
+                 if sql.lstrip()[:6].upper() == "SELECT"]
+        _cache[key] = f"WITH {', '.join(queries)} SELECT {' + '.join(reads) or '0'}"
+    return _cache[key]
 
 
 class _Now(Batch):
@@ -286,6 +333,13 @@ class Loader:
             _cache[key] = (sql, parts, params)
         return _cache[key]
 
+    def all(self, *args: Any) -> list[models.Model]:
+        """Every row `where` finds with these parameters (a `where` with its own ORDER BY)."""
+        sql, parts, params = self._compiled()
+        with _cursor() as cursor:
+            _run(cursor, sql, [*params, *args])
+            return [self._build(parts, row) for row in cursor.fetchall()]
+
     def get(self, *args: Any) -> models.Model:
         """The row (by primary key, or the first `where` finds with these parameters), or
         `model.DoesNotExist`."""
@@ -295,6 +349,9 @@ class Loader:
             row = cursor.fetchone()
         if row is None:
             raise self.model.DoesNotExist(f"{self.model.__name__} {args} does not exist")
+        return self._build(parts, row)
+
+    def _build(self, parts: list[_Part], row: Sequence[Any]) -> models.Model:
         start, objects = 0, []
         for part in parts:
             objects.append(part.build(row[start:start + len(part.fields)]))
