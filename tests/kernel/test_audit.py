@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import translation
 
-from oneseal.kernel import audit
+from oneseal.kernel import audit, rows
 from oneseal.kernel.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +21,19 @@ def test_entries_chain_to_each_other():
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[0].prev_hash == audit.GENESIS
     assert entries[1].prev_hash == entries[0].hash and entries[2].prev_hash == entries[1].hash
+    assert audit.verify_chain().ok
+
+
+def test_entries_queued_in_a_batch_join_the_chain_when_it_is_sent():
+    _append(1)
+    with transaction.atomic():
+        writes = rows.Batch()
+        audit.record(actor=None, action="test.batched", data={"n": 1}, writes=writes)
+        audit.record(actor=None, action="test.batched", data={"n": 2}, writes=writes)
+        writes.flush()
+    _append(1)
+    entries = list(AuditEntry.objects.order_by("seq").values_list("seq", "action"))
+    assert entries == [(1, "test.thing"), (2, "test.batched"), (3, "test.batched"), (4, "test.thing")]
     assert audit.verify_chain().ok
 
 

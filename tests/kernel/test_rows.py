@@ -97,6 +97,18 @@ def test_a_batch_sends_nothing_until_it_is_flushed():
     assert cm.Department.objects.get(pk=department.pk).name == "改名后的部门"
 
 
+def test_a_second_update_of_a_row_in_a_batch_sends_the_first_before_it():
+    region = RegionFactory(code="420601", name="一")
+    writes = rows.Batch()
+    region.name = "二"
+    writes.update(region, ["name"])
+    region.name_en = "three"
+    writes.update(region, ["name_en"])
+    assert cm.Region.objects.get(pk=region.pk).name == "二"  # the first went when the second came
+    writes.flush()
+    assert cm.Region.objects.filter(pk=region.pk).values_list("name", "name_en").get() == ("二", "three")
+
+
 def test_a_batch_never_flushed_writes_nothing():
     item = ServiceItemFactory()
     writes = rows.Batch()
