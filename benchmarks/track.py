@@ -179,7 +179,8 @@ def load(n_cases: int, sample_path: str, seed: int = 7) -> dict:
                    "working_days", 0, "", None, accepted + dt.timedelta(days=limit + 2) if accepted else None, False,
                    "standard", open_state if status == "accepted" else "{}", decided,
                    decided + dt.timedelta(days=1) if status in ("closed", "delivered", "issued") else None,
-                   decided + dt.timedelta(days=2) if status in ("closed", "delivered") else None, closed, None, "")
+                   decided + dt.timedelta(days=2) if status in ("closed", "delivered") else None, closed, None, "",
+                   "", "[]")
 
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
@@ -191,7 +192,7 @@ def load(n_cases: int, sample_path: str, seed: int = 7) -> dict:
             "submitted_at", "submitted_by_id", "accepted_at", "deemed_accepted", "accepted_by_id", "limit_amount",
             "limit_unit", "extension_days", "extension_reason", "extension_approved_by_id", "due_at",
             "due_provisional", "procedure", "workflow_state", "decided_at", "issued_at", "delivered_at",
-            "closed_at", "idempotency_key", "request_hash"], cases())
+            "closed_at", "idempotency_key", "request_hash", "commitment_ref", "waived_materials"], cases())
         t2 = time.perf_counter()
         cursor.execute("CREATE TEMP TABLE bench_timeline (status text, ord int, action text, minutes int, "
                        "status_after text)")
