@@ -32,7 +32,7 @@ def test_insert_sets_the_primary_key_and_the_orm_reads_back_the_same_values():
 
 def test_insert_many_writes_every_row():
     item = ServiceItemFactory()
-    rows.insert_many([_version(item, 1), _version(item, 2)])
+    rows.NOW.insert_many([_version(item, 1), _version(item, 2)])
     assert list(item.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
 
 
@@ -41,7 +41,7 @@ def test_update_writes_only_the_named_fields():
     cm.Region.objects.filter(pk=region.pk).update(name_en="Xiangyang")  # another writer's change
     region.name = "襄阳"
     region.name_en = "stale"
-    rows.update(region, ["name"])
+    rows.NOW.update(region, ["name"])
     region.refresh_from_db()
     assert (region.name, region.name_en) == ("襄阳", "Xiangyang")
 
@@ -75,7 +75,7 @@ def test_loader_raises_does_not_exist_for_an_unknown_row():
 
 def test_loader_takes_another_condition_and_extra_expressions():
     item = ServiceItemFactory()
-    rows.insert_many([_version(item, 1), _version(item, 3), _version(item, 2)])
+    rows.NOW.insert_many([_version(item, 1), _version(item, 3), _version(item, 2)])
     latest = rows.Loader(cm.ItemVersion, where="t0.item_id = %s ORDER BY t0.number DESC LIMIT 1").get(item.pk)
     assert latest.number == 3
     counted = rows.Loader(cm.ServiceItem, extra={"versions_over": (

@@ -9,11 +9,12 @@ first time a shape is used on a connection's backend and kept; each later call o
 same as one the ORM wrote or read, and everything else in the project keeps using the ORM.
 
     insert(obj)                      INSERT … RETURNING the primary key; obj.pk set
-    insert_many(objs)                one multi-row INSERT (no primary keys returned)
-    update(obj, ["status", …])       UPDATE … SET … WHERE pk (pre_save applied, like save(update_fields))
     execute(sql, params) / fetch(sql, params)
                                      a hand-written statement, run the same way
-    Batch()                          writes nobody reads back, queued and sent as one statement
+    Batch()                          writes nobody reads back, queued and sent as one statement:
+      .insert(obj), .insert_many(objs) (one multi-row INSERT), .update(obj, ["status", …]) (UPDATE …
+      WHERE pk, pre_save applied, like save(update_fields) without signals), .execute(sql, params)
+    NOW                              the same writes, each sent at once
     Loader(Case, ("item", …), lock=True).get(pk)
                                      one SELECT of a row and the rows its foreign keys name (LEFT JOINs,
                                      like select_related), FOR UPDATE OF the row where the backend can
@@ -140,19 +141,6 @@ def insert(obj: models.Model) -> models.Model:
     return obj
 
 
-def insert_many(objs: Sequence[models.Model]) -> None:
-    """One INSERT of several rows of one model; their primary keys are not read back."""
-    if not objs:
-        return
-    sql, fields = _insert_sql(type(objs[0]), len(objs))
-    params: list[Any] = []
-    for obj in objs:
-        params.extend(_values(obj, fields, True))
-        obj._state.adding, obj._state.db = False, connection.alias
-    with _cursor() as cursor:
-        _run(cursor, sql, params)
-
-
 def _update_sql(model: type[models.Model], field_names: Sequence[str]) -> tuple[str, list[models.Field]]:
     key = _key("update", model, tuple(field_names))
     if key not in _cache:
@@ -161,13 +149,6 @@ def _update_sql(model: type[models.Model], field_names: Sequence[str]) -> tuple[
         _cache[key] = (f"UPDATE {_quote(model._meta.db_table)} SET {assignments} "
                        f"WHERE {_quote(model._meta.pk.column)} = %s", fields)
     return _cache[key]
-
-
-def update(obj: models.Model, field_names: Sequence[str]) -> None:
-    """UPDATE the named fields of `obj`'s row, like `obj.save(update_fields=…)` without signals."""
-    sql, fields = _update_sql(type(obj), field_names)
-    with _cursor() as cursor:
-        _run(cursor, sql, [*_values(obj, fields, False), obj.pk])
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> int:
