@@ -1,6 +1,6 @@
 """Full case life cycles per second through the service layer on PostgreSQL, beside pgbench TPC-B.
 
-    .venv/bin/python benchmarks/lifecycle.py [--cycles 500] [--warmup 30] [--procs 1]
+    .venv/bin/python benchmarks/lifecycle.py [--cycles 500] [--warmup 30] [--procs CORES]
                                              [--pgbench-seconds 15] [--profile]
 
 One life cycle is what a licence costs the back end: `submit_case` at a window with 3 small PDF
@@ -465,8 +465,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=500, help="timed life cycles per process (default 500)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed life cycles per process first (30)")
-    parser.add_argument("--procs", type=int, default=1,
-                        help="processes running life cycles at once on the same database (default 1)")
+    parser.add_argument("--procs", type=int, default=os.cpu_count() or 1,
+                        help="processes running life cycles at once on the same database (default: one per core, "
+                             "as a server runs at least as many web processes)")
     parser.add_argument("--pgbench-seconds", type=int, default=15, help="pgbench -T (default 15)")
     parser.add_argument("--profile", action="store_true", help="cProfile the first process (to stderr)")
     parser.add_argument("--sql", action="store_true", help="print the SQL statements of one life cycle (stderr)")
