@@ -213,7 +213,25 @@ def test_lifting_a_record_closes_its_pending_repair_request(people):
     request = ask(people, row)
     s.lift_record(actor=people["officer"], record_=row, reason="错录，予以移出", now=LATER)
     request.refresh_from_db()
-    assert request.status == RepairStatus.REJECTED and request.decision_reason == "错录，予以移出"
+    assert request.status == RepairStatus.CLOSED and request.decision_reason == "错录，予以移出"
+
+
+def test_requests_refused_by_a_lifting_before_the_closed_status_existed_become_closed(people):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("oneseal.credit.migrations.0004_repair_closed_when_record_lifted")
+    lifted = s.record(actor=people["officer"], new=new(), now=AT)
+    by_lifting = ask(people, lifted)
+    s.lift_record(actor=people["officer"], record_=lifted, reason="错录，予以移出", now=LATER)
+    RepairRequest.objects.filter(pk=by_lifting.pk).update(status=RepairStatus.REJECTED)  # as before the change
+    other = s.record(actor=people["officer"], new=new(id_number=COMPANY), now=AT)
+    refused = ask(people, other)
+    s.decide_repair(actor=people["officer"], request=refused, approve=False, reason="证明不足", now=LATER)
+    migration.relabel(apps, None)
+    assert RepairRequest.objects.get(pk=by_lifting.pk).status == RepairStatus.CLOSED
+    assert RepairRequest.objects.get(pk=refused.pk).status == RepairStatus.REJECTED
 
 
 def test_a_repair_of_a_record_that_expired_meanwhile_is_refused_not_approved(people):

@@ -170,6 +170,7 @@ class RepairStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Repaired")
     REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed: the record was lifted")
 
 
 class RepairRequest(models.Model):

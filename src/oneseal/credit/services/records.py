@@ -198,13 +198,13 @@ def end_record(*, actor, record_: CreditRecord, status: str, reason: str, now: d
 
 def lift_record(*, actor, record_: CreditRecord, reason: str, now: dt.datetime | None = None) -> CreditRecord:
     """A credit officer, or a regulator of the record's department, lifts it with a reason. A repair
-    request still pending has nothing left to repair: it is closed as refused, with the lifting's reason."""
+    request still pending has nothing left to repair: it is closed (not refused), with the lifting's reason."""
     policy.require_officer_or_regulator_of(actor, record_.department_id, _("lift credit records"))
     now = now or timezone.now()
     with transaction.atomic():
         row = end_record(actor=actor, record_=record_, status=RecordStatus.LIFTED, reason=reason, now=now)
         RepairRequest.objects.filter(record=row, status=RepairStatus.PENDING).update(
-            status=RepairStatus.REJECTED, decided_by=actor, decided_at=now, decision_reason=row.ended_reason)
+            status=RepairStatus.CLOSED, decided_by=actor, decided_at=now, decision_reason=row.ended_reason)
     return row
 
 
