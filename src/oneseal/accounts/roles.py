@@ -71,3 +71,9 @@ def roles_of(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def department_of(user) -> int | None:
+    """The department of a signed-in staff member's profile; None for anyone else."""
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.department_id if profile is not None else None

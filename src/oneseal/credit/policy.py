@@ -13,17 +13,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.accounts.roles import STAFF_ROLES, RoleCode, has_role
+from oneseal.accounts.roles import STAFF_ROLES, RoleCode, department_of, has_role
 from oneseal.kernel.errors import PermissionDeniedError
 
 
 def _deny(action) -> PermissionDeniedError:
     return PermissionDeniedError("forbidden", _("You may not %(action)s."), field="actor", action=action)
-
-
-def department_of(user) -> int | None:
-    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
-    return profile.department_id if profile is not None else None
 
 
 def is_staff(user) -> bool:

@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.accounts.roles import RoleCode, has_role
+from oneseal.accounts.roles import RoleCode, department_of, has_role
 from oneseal.kernel.errors import PermissionDeniedError
 
 BUREAU_ROLES = (RoleCode.APPROVER, RoleCode.BUREAU_HEAD)
-
-
-def department_of(user) -> int | None:
-    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
-    return profile.department_id if profile is not None else None
 
 
 def regulator_department(user) -> int | None:

@@ -14,12 +14,12 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.accounts.roles import RoleCode, has_role
+from oneseal.accounts.roles import RoleCode, department_of, has_role
 from oneseal.kernel import identity
 from oneseal.kernel.errors import DomainError
 from oneseal.kernel.uploads import upload_root
 
-from .. import draw, policy
+from .. import draw
 from ..models import (
     InspectionPlan,
     InspectionTarget,
@@ -51,7 +51,7 @@ def inspector_of(user: Any) -> Inspector | None:
 
 
 def is_regulator(user: Any) -> bool:
-    return has_role(user, RoleCode.REGULATOR) and policy.department_of(user) is not None
+    return has_role(user, RoleCode.REGULATOR) and department_of(user) is not None
 
 
 def _plans() -> QuerySet[InspectionPlan]:
@@ -63,7 +63,7 @@ def desk_plans(user: Any, status: str | None = None) -> QuerySet[InspectionPlan]
     """The plans a regulator runs (its department's), or an inspector was drawn for."""
     scope = Q(pk__in=[])
     if is_regulator(user):
-        scope |= Q(department_id=policy.department_of(user))
+        scope |= Q(department_id=department_of(user))
     inspector = inspector_of(user)
     if inspector is not None:
         scope |= Q(pk__in=InspectionTarget.objects.filter(inspectors=inspector).values("plan_id"))
@@ -78,7 +78,7 @@ def desk_plan(user: Any, pk: int) -> InspectionPlan | None:
 
 
 def may_run(user: Any, plan: InspectionPlan) -> bool:
-    return is_regulator(user) and policy.department_of(user) == plan.department_id
+    return is_regulator(user) and department_of(user) == plan.department_id
 
 
 def targets_of(plan: InspectionPlan) -> QuerySet[InspectionTarget]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from oneseal.accounts.roles import RoleCode, has_role
+from oneseal.accounts.roles import RoleCode, department_of, has_role
 from oneseal.kernel.errors import DomainError
 
 from .. import policy
@@ -169,7 +169,7 @@ DESK_STATES = ("in_effect", "expired", "repaired", "lifted")
 
 
 def regulator_department(user) -> int | None:
-    return policy.department_of(user) if has_role(user, RoleCode.REGULATOR) else None
+    return department_of(user) if has_role(user, RoleCode.REGULATOR) else None
 
 
 def may_use_desk(user) -> bool:

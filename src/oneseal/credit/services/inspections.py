@@ -37,6 +37,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.accounts.roles import department_of
 from oneseal.kernel import audit, events, identity
 from oneseal.kernel.errors import DomainError, FieldIssue, PermissionDeniedError, ValidationFailed
 from oneseal.kernel.fielderrors import text_issue
@@ -191,7 +192,7 @@ def create_plan(*, actor, title: str, licence_types: Any = (), include_commitmen
     """A regulator plans a random inspection of its own department (部门抽查计划). Its pool holds the
     holders of the chosen licence types and/or the subjects of commitment approvals awaiting
     verification; at least 2 inspectors go to each target (DOMAIN.md §3.7)."""
-    department = policy.department_of(actor)
+    department = department_of(actor)
     policy.require_regulator_of(actor, department or 0, _("plan random inspections"))
     issues: list[FieldIssue] = []
     title = _required_text(issues, "title", title, 200)
@@ -542,7 +543,7 @@ def enrol_inspector(*, actor, user, badge: str, name: str = "", now: dt.datetime
     `actor="system"` is the demo loader. Enrolling someone already in the pool gives back their row."""
     from oneseal.accounts.roles import RoleCode, has_role
 
-    department = policy.department_of(user)
+    department = department_of(user)
     if department is None or not has_role(user, RoleCode.REGULATOR):
         raise DomainError(ErrorCode.NOT_AN_INSPECTOR, _("Only a regulator's staff can be inspectors."), field="user")
     if actor != "system" and not has_role(actor, RoleCode.ADMINISTRATOR):
