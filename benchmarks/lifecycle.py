@@ -297,7 +297,7 @@ def run_cycles(args: argparse.Namespace) -> None:
     latencies = []
     failures: dict[str, int] = {}
     backend = _backend_cpu_reader(connection)
-    cpu0, backend0, calls0 = time.process_time(), backend(), counter.calls
+    cpu0, backend0, calls0, times0 = time.process_time(), backend(), counter.calls, os.times()
     started = time.perf_counter()
     for n in range(args.warmup, args.warmup + args.cycles):
         t0 = time.perf_counter()
@@ -314,6 +314,7 @@ def run_cycles(args: argparse.Namespace) -> None:
             step_q[k] += cycle_q[k]
     elapsed = time.perf_counter() - started
     cpu_s, backend_cpu_s = time.process_time() - cpu0, backend() - backend0
+    system_s = os.times().system - times0.system  # the kernel's share: files, sockets
     calls = counter.calls - calls0  # failed cycles' calls included: only a rough figure then
     if profiler is not None:
         import pstats
@@ -327,7 +328,7 @@ def run_cycles(args: argparse.Namespace) -> None:
         sys.stderr.write(f"\n## cProfile of {args.cycles} life cycles (pid {os.getpid()})\n" + out.getvalue())
     print(json.dumps({
         "cycles": len(latencies), "failed": sum(failures.values()), "failures": failures, "warmup_failed": warm_failed,
-        "elapsed_s": elapsed, "cpu_s": cpu_s, "backend_cpu_s": backend_cpu_s, "calls": calls, "engine_s": timer.seconds, "engine_calls": timer.calls,
+        "elapsed_s": elapsed, "cpu_s": cpu_s, "system_s": system_s, "backend_cpu_s": backend_cpu_s, "calls": calls, "engine_s": timer.seconds, "engine_calls": timer.calls,
         "step_s": step_s, "step_queries": step_q, "median_cycle_ms": statistics.median(latencies) * 1000,
         "p90_cycle_ms": sorted(latencies)[int(0.9 * (len(latencies) - 1))] * 1000,
     }))
@@ -440,7 +441,9 @@ def report(result: dict, args: argparse.Namespace) -> dict:
           + ", ".join(f"{k} {v:.0f}" for k, v in calls.items()))
     app_cpu = sum(r["cpu_s"] for r in runs) / total * 1000
     db_cpu = sum(r["backend_cpu_s"] for r in runs) / total * 1000
-    print(f"CPU per cycle: {app_cpu:.1f} ms in the Django process(es), {db_cpu:.1f} ms in their PostgreSQL backends "
+    system = sum(r["system_s"] for r in runs) / total * 1000
+    print(f"CPU per cycle: {app_cpu:.1f} ms in the Django process(es) (of it {system:.1f} ms in the kernel: files, "
+          f"sockets), {db_cpu:.1f} ms in their PostgreSQL backends "
           f"(2 cores / {app_cpu + db_cpu:.1f} ms = at most {2000 / (app_cpu + db_cpu):.0f} life cycles/s)")
     print(f"median cycle {statistics.median(r['median_cycle_ms'] for r in runs):.1f} ms, "
           f"p90 {max(r['p90_cycle_ms'] for r in runs):.1f} ms; issued cases in the database: {result['issued_cases']}")
@@ -456,7 +459,7 @@ def report(result: dict, args: argparse.Namespace) -> dict:
         print(f"ratio:          {rate / tps:8.3f}   life cycles per TPC-B transaction")
     return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
             "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
-            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "calls_per_cycle": round(calls_per_cycle, 1), "app_cpu_ms": round(app_cpu, 2),
+            "sql_per_cycle": round(sum(step_q.values()) / total, 1), "calls_per_cycle": round(calls_per_cycle, 1), "app_cpu_ms": round(app_cpu, 2), "app_system_ms": round(system, 2),
             "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "failed": failed,
             "goal": GOAL, "ok": rate >= GOAL and failed == 0}
 

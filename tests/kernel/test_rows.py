@@ -59,6 +59,19 @@ def test_loader_reads_what_select_related_reads_with_no_query_for_the_related_ro
         expected.snapshot, expected.published_at, expected.item.code, expected.item.implementing_body_id)
 
 
+def test_loader_reads_only_the_named_fields_of_a_relation_and_the_rest_on_first_access():
+    item = ServiceItemFactory(conditions="只读这一项时再取")
+    version = rows.insert(_version(item))
+    loaded = rows.Loader(cm.ItemVersion, ("item",), only={"item": ("code",)}).get(version.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert (loaded.item.pk, loaded.item.code) == (item.pk, item.code)
+    assert len(queries) == 0
+    assert loaded.item.get_deferred_fields() >= {"conditions", "name"}
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded.item.conditions == "只读这一项时再取"
+    assert len(queries) == 1
+
+
 def test_loader_gives_none_for_a_foreign_key_that_names_no_row():
     city = RegionFactory()
     assert city.parent_id is None

@@ -103,6 +103,9 @@ def _event(case: Case, action: str, actor, at: dt.datetime, note: str = "", *, w
 
 
 _LOCK_RELATED = ("item", "applicant", "hall", "item_version")
+# What a step and its caller's answer read of the live item; the rest of its ~45 fields stay deferred
+# (the case's own version snapshot holds what the item said when it was applied for).
+_LOCK_ITEM_FIELDS = {"item": ("code", "name", "name_en", "status", "implementing_body", "procedure")}
 _WAITING_FOR_SUPPLEMENT = (
     f"EXISTS (SELECT 1 FROM {ClockPause._meta.db_table} p WHERE p.case_id = t0.id AND p.ended_at IS NULL "
     "AND p.kind = %s)", [PauseKind.SUPPLEMENT])
@@ -116,7 +119,7 @@ def _locked(case: Case, *related: str, waiting: bool = False) -> Case:
     comes in the same statement (as `waiting_for_supplement`). Every step of every case starts
     here, so the statement is built once (kernel.rows), not by the ORM on each call.
     """
-    loader = rows.Loader(Case, related or _LOCK_RELATED, lock=True,
+    loader = rows.Loader(Case, related or _LOCK_RELATED, lock=True, only=_LOCK_ITEM_FIELDS,
                          extra={"waiting_for_supplement": _WAITING_FOR_SUPPLEMENT} if waiting else None)
     locked = loader.get(case.pk)
     if waiting:

@@ -260,19 +260,22 @@ def db_value(model: type[models.Model], field: str, value: Any) -> Any:
 class _Part:
     """One model's columns in a Loader's SELECT: its fields, their converters, where it hangs."""
 
-    def __init__(self, model: type[models.Model], alias: str, via: models.ForeignKey | None):
+    def __init__(self, model: type[models.Model], alias: str, via: models.ForeignKey | None,
+                 only: Sequence[str] = ()):
         self.model, self.alias, self.via = model, alias, via
-        self.fields = list(model._meta.concrete_fields)
+        self.fields = [f for f in model._meta.concrete_fields if not only or f.primary_key or f.attname in only
+                       or f.name in only]  # the others are deferred: read on first access, like .only()
         self.names = [f.attname for f in self.fields]
         self.cols = [f.get_col(alias) for f in self.fields]
         self.converters: list[list[Callable]] = [
             connection.ops.get_db_converters(col) + col.get_db_converters(connection) for col in self.cols]
+        self.converting = [(i, converters) for i, converters in enumerate(self.converters) if converters]
         self.pk_index = self.fields.index(model._meta.pk)
         self.columns = [f"{_quote(alias)}.{_quote(f.column)}" for f in self.fields]
 
     def build(self, values: Sequence[Any]) -> models.Model | None:
         converted = list(values)
-        for i, converters in enumerate(self.converters):
+        for i, converters in self.converting:
             for convert in converters:
                 converted[i] = convert(converted[i], self.cols[i], connection)
         if self.via is not None and converted[self.pk_index] is None:
@@ -285,23 +288,27 @@ class Loader:
     SELECT built once per backend; `lock` takes the row (not the related ones) FOR UPDATE where the
     backend can (SQLite serialises writers at BEGIN IMMEDIATE instead). `extra` adds named SQL
     expressions over the row's alias ``t0`` (and their parameters), set as attributes like `annotate`;
-    `where` replaces the primary-key condition (e.g. ``t0.item_id = %s ORDER BY t0.number DESC LIMIT 1``).
+    `where` replaces the primary-key condition (e.g. ``t0.item_id = %s ORDER BY t0.number DESC LIMIT 1``);
+    `only` names, per relation, the fields to read (the others are deferred, as with `.only()`).
     """
 
     def __init__(self, model: type[models.Model], related: Sequence[str] = (), *, lock: bool = False,
-                 extra: dict[str, tuple[str, Sequence[Any]]] | None = None, where: str = ""):
+                 extra: dict[str, tuple[str, Sequence[Any]]] | None = None, where: str = "",
+                 only: dict[str, Sequence[str]] | None = None):
         self.model, self.related, self.lock = model, tuple(related), lock
+        self.only = {name: tuple(fields) for name, fields in (only or {}).items()}
         self.extra = dict(extra or {})
         self.where = where or f"t0.{_quote(model._meta.pk.column)} = %s"
 
     def _compiled(self) -> tuple[str, list[_Part], list[Any]]:
-        key = _key("loader", self.model, self.related, self.lock, tuple(self.extra), self.where)
+        key = _key("loader", self.model, self.related, self.lock, tuple(self.extra), self.where,
+                   tuple(sorted(self.only.items())))
         if key not in _cache:
             root = _Part(self.model, "t0", None)
             parts, joins = [root], []
             for n, name in enumerate(self.related, 1):
                 fk = self.model._meta.get_field(name)
-                part = _Part(fk.related_model, f"t{n}", fk)
+                part = _Part(fk.related_model, f"t{n}", fk, self.only.get(name, ()))
                 parts.append(part)
                 joins.append(f"LEFT JOIN {_quote(fk.related_model._meta.db_table)} {_quote(part.alias)} ON "
                              f"{_quote(part.alias)}.{_quote(fk.target_field.column)} = t0.{_quote(fk.column)}")
