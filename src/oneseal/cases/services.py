@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,8 +166,7 @@ def _advance_tasks(case: Case, before: list, after: list, at: dt.datetime, actor
     if closed:
         user = _user(actor)
         writes.execute(_CLOSE_TASKS.format(ids=", ".join(["%s"] * len(closed))), [
-            CaseTask._meta.get_field("completed_at").get_db_prep_save(at, connection),
-            user.pk if user else None, case.pk, *closed])
+            rows.db_value(CaseTask, "completed_at", at), user.pk if user else None, case.pk, *closed])
     before_ids = {t.id for t in before}
     opened = [t for t in after if t.id not in before_ids]
     if opened:
@@ -342,9 +341,9 @@ def _store_materials(case: Case, checked: list, now: dt.datetime, supplement: bo
     for upload, checked_upload in checked:
         stored = upload.file if checked_upload is None else checked_upload.store()
         stored_rows.append(CaseMaterial(case=case, name=upload.material, path=stored.path, sha256=stored.sha256,
-                                 size=stored.size, content_type=stored.content_type,
-                                 original_name=stored.original_name, uploaded_at=now, supplement=supplement,
-                                 source=getattr(upload, "source", "")))
+                                        size=stored.size, content_type=stored.content_type,
+                                        original_name=stored.original_name, uploaded_at=now, supplement=supplement,
+                                        source=getattr(upload, "source", "")))
     writes.insert_many(stored_rows)
 
 
