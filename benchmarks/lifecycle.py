@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 150.0
+CORES = os.cpu_count() or 1
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MATERIALS = ["申请书", "营业执照", "场所证明"]
 STEPS = ["submit", "accept", "review", "decide", "issue"]
@@ -444,7 +445,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     system = sum(r["system_s"] for r in runs) / total * 1000
     print(f"CPU per cycle: {app_cpu:.1f} ms in the Django process(es) (of it {system:.1f} ms in the kernel: files, "
           f"sockets), {db_cpu:.1f} ms in their PostgreSQL backends "
-          f"(2 cores / {app_cpu + db_cpu:.1f} ms = at most {2000 / (app_cpu + db_cpu):.0f} life cycles/s)")
+          f"({CORES} cores / {app_cpu + db_cpu:.1f} ms = at most {CORES * 1000 / (app_cpu + db_cpu):.0f} "
+          f"life cycles/s)")
     print(f"median cycle {statistics.median(r['median_cycle_ms'] for r in runs):.1f} ms, "
           f"p90 {max(r['p90_cycle_ms'] for r in runs):.1f} ms; issued cases in the database: {result['issued_cases']}")
     if failed:
@@ -468,7 +470,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=500, help="timed life cycles per process (default 500)")
     parser.add_argument("--warmup", type=int, default=30, help="untimed life cycles per process first (30)")
-    parser.add_argument("--procs", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--procs", type=int, default=CORES,
                         help="processes running life cycles at once on the same database (default: one per core, "
                              "as a server runs at least as many web processes)")
     parser.add_argument("--pgbench-seconds", type=int, default=15, help="pgbench -T (default 15)")
