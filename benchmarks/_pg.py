@@ -2,7 +2,12 @@
 
 `private_cluster()` starts the machine's own PostgreSQL binaries (Debian's /usr/lib/postgresql/*/bin)
 in a temporary directory on a free loopback port with trust authentication, yields its URL and stops
-and deletes it afterwards. Run as root it drops to the `postgres` user, as initdb refuses root.
+and deletes it afterwards. Run as root it drops to the `postgres` user, as initdb refuses root. The
+URL names the loopback address; `private_cluster(socket=True)` names the cluster's Unix-domain socket
+instead (the directory, percent-encoded, as the host: what Django and libpq do when HOST is empty
+and the server is on the same machine, Debian's default).
+
+`libpq_env(url)` gives the PGHOST/PGPORT/… variables for libpq programs (pgbench, psql) for such a URL.
 
 `fresh_database(server_url, name)` creates an empty database on a server (the private cluster or the
 one named by BENCH_PG_URL) and drops it afterwards, so a benchmark never touches existing data.
@@ -19,7 +24,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 
 class PostgresUnavailable(RuntimeError):
@@ -52,8 +57,9 @@ def _run(argv: list[str], as_postgres: bool) -> None:
 
 
 @contextlib.contextmanager
-def private_cluster() -> Iterator[str]:
-    """Start a private cluster and yield its superuser URL (postgres://postgres@127.0.0.1:PORT/postgres)."""
+def private_cluster(socket: bool = False) -> Iterator[str]:
+    """Start a private cluster and yield its superuser URL (postgres://postgres@127.0.0.1:PORT/postgres,
+    or with the socket's directory as the host)."""
     bindir = _pg_bin()
     as_postgres = os.geteuid() == 0
     datadir = tempfile.mkdtemp(prefix="oneseal-bench-pg-")
@@ -69,12 +75,25 @@ def private_cluster() -> Iterator[str]:
         _run([f"{bindir}/pg_ctl", "-D", datadir, "-l", f"{datadir}/server.log", "-w", "-o", options, "start"],
              as_postgres)
         started = True
-        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+        host = quote(datadir, safe="") if socket else "127.0.0.1"
+        yield f"postgres://postgres@{host}:{port}/postgres"
     finally:
         if started:
             with contextlib.suppress(PostgresUnavailable, subprocess.TimeoutExpired):
                 _run([f"{bindir}/pg_ctl", "-D", datadir, "-m", "fast", "-w", "stop"], as_postgres)
         shutil.rmtree(datadir, ignore_errors=True)
+
+
+def libpq_env(url: str) -> dict[str, str]:
+    """The libpq environment variables naming the server and database of `url` (a socket directory
+    percent-encoded as the host, as Django's DATABASE_URL spells it, included)."""
+    parts = urlsplit(url)
+    host = unquote(parts.netloc.rpartition("@")[2].rpartition(":")[0] if parts.port else parts.netloc.rpartition("@")[2])
+    env = {"PGHOST": host or "127.0.0.1", "PGPORT": str(parts.port or 5432), "PGUSER": parts.username or "postgres",
+           "PGDATABASE": parts.path.lstrip("/")}
+    if parts.password:
+        env["PGPASSWORD"] = unquote(parts.password)
+    return env
 
 
 def _with_database(url: str, name: str) -> str:

@@ -12,9 +12,11 @@ runs the "standard" procedure (review → decide, both in the approver's lane), 
 are not in this path.
 
 The database is PostgreSQL: a fresh database on BENCH_PG_URL, or on a private cluster this script starts
-(benchmarks/_pg.py: loopback, a free port, fsync=off). In the same run and on the same server, `pgbench`
-TPC-B (scale 1, 2 clients, 2 threads) is the reference: the ratio life cycles/s ÷ pgbench tps says how
-many "TPC-B transactions' worth" of database a life cycle costs on this machine, whatever the machine.
+(benchmarks/_pg.py: a free port, fsync=off), reached through its Unix-domain socket, which is how Django
+and libpq connect to a server on the same machine when HOST is empty (--tcp: over loopback TCP instead).
+In the same run, on the same server and through the same transport, `pgbench` TPC-B (scale 1, 2 clients,
+2 threads) is the reference: the ratio life cycles/s ÷ pgbench tps says how many "TPC-B transactions'
+worth" of database a life cycle costs on this machine, whatever the machine.
 
 The BPMN engine's share is the time spent inside oneseal.cases.workflow.engine's start / complete /
 ready_tasks (wrapped with timers) over the timed wall time. --profile runs the timed cycles of one
@@ -39,7 +41,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 150.0
@@ -367,11 +368,9 @@ def run_pgbench(database_url: str, seconds: int) -> tuple[float | None, str]:
     binary = _pgbench_bin()
     if binary is None:
         return None, "pgbench not found under /usr/lib/postgresql/*/bin"
-    parts = urlsplit(database_url)
-    env = {**os.environ, "PGHOST": parts.hostname or "127.0.0.1", "PGPORT": str(parts.port or 5432),
-           "PGUSER": parts.username or "postgres", "PGDATABASE": parts.path.lstrip("/")}
-    if parts.password:
-        env["PGPASSWORD"] = parts.password
+    from _pg import libpq_env
+
+    env = {**os.environ, **libpq_env(database_url)}
     init = subprocess.run([binary, "-i", "-s", "1", "-q"], env=env, capture_output=True, text=True, timeout=300)
     if init.returncode != 0:
         return None, f"pgbench -i failed: {init.stderr.strip()[-500:]}"
@@ -402,7 +401,11 @@ def measure(server: str, args: argparse.Namespace) -> dict:
             cases = conn.execute("SELECT count(*) FROM cases_case WHERE status = 'issued'").fetchone()[0]
     with fresh_database(server, tag + "_pgbench") as url:
         tps, how = run_pgbench(url, args.pgbench_seconds)
-    return {"runs": runs, "setup_s": setup_s, "issued_cases": cases, "pgbench_tps": tps, "pgbench": how}
+    from _pg import libpq_env
+
+    transport = "unix socket" if libpq_env(server)["PGHOST"].startswith("/") else "tcp"
+    return {"runs": runs, "setup_s": setup_s, "issued_cases": cases, "pgbench_tps": tps, "pgbench": how,
+            "transport": transport}
 
 
 @contextlib.contextmanager
@@ -425,8 +428,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     rate = total / wall
     engine_share = sum(r["engine_s"] for r in runs) / sum(r["elapsed_s"] for r in runs)
     tps = result["pgbench_tps"]
-    print(f"\nCase life cycles through oneseal.cases.services on PostgreSQL ({args.procs} process(es), "
-          f"{args.cycles} timed cycles each after {args.warmup} warm-up cycles)\n")
+    print(f"\nCase life cycles through oneseal.cases.services on PostgreSQL over {result['transport']} "
+          f"({args.procs} process(es), {args.cycles} timed cycles each after {args.warmup} warm-up cycles)\n")
     print("step       ms/cycle   SQL/cycle   share")
     step_s = {k: sum(r["step_s"][k] for r in runs) for k in STEPS}
     step_q = {k: sum(r["step_queries"][k] for r in runs) for k in STEPS}
@@ -462,7 +465,7 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
             "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
             "sql_per_cycle": round(sum(step_q.values()) / total, 1), "calls_per_cycle": round(calls_per_cycle, 1), "app_cpu_ms": round(app_cpu, 2), "app_system_ms": round(system, 2),
-            "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "failed": failed,
+            "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "transport": result["transport"], "failed": failed,
             "goal": GOAL, "ok": rate >= GOAL and failed == 0}
 
 
@@ -474,6 +477,9 @@ def main() -> None:
                         help="processes running life cycles at once on the same database (default: one per core, "
                              "as a server runs at least as many web processes)")
     parser.add_argument("--pgbench-seconds", type=int, default=15, help="pgbench -T (default 15)")
+    parser.add_argument("--tcp", action="store_true",
+                        help="connect the processes and pgbench to the private cluster over loopback TCP instead "
+                             "of its Unix-domain socket")
     parser.add_argument("--profile", action="store_true", help="cProfile the first process (to stderr)")
     parser.add_argument("--sql", action="store_true", help="print the SQL statements of one life cycle (stderr)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
@@ -491,7 +497,7 @@ def main() -> None:
     started = time.perf_counter()
     try:
         with contextlib.ExitStack() as stack:
-            server = os.environ.get("BENCH_PG_URL") or stack.enter_context(private_cluster())
+            server = os.environ.get("BENCH_PG_URL") or stack.enter_context(private_cluster(socket=not args.tcp))
             result = measure(server, args)
     except PostgresUnavailable as error:
         print("\n" + "!" * 100 + f"\n!! PostgreSQL NOT AVAILABLE, nothing measured: {error}\n" + "!" * 100 + "\n")
