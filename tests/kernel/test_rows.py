@@ -161,6 +161,21 @@ def test_fetch_and_execute_run_hand_written_statements():
     assert item.committed_limit == 3
 
 
+def test_a_percent_sign_is_written_twice_and_reaches_the_server_once():
+    item = ServiceItemFactory(name="100%纯")
+    assert rows.fetch("SELECT name FROM catalog_serviceitem WHERE id = %s AND name LIKE '%%纯'", [item.pk]) == [
+        ("100%纯",)]
+
+
+def test_postgresql_notation_numbers_the_placeholders_in_order():
+    assert rows._native("SELECT %s, '%%', %s FROM t WHERE a = %s") == "SELECT $1, '%', $2 FROM t WHERE a = $3"
+
+
+def test_a_placeholder_other_than_percent_s_is_refused():
+    with pytest.raises(ValueError, match="only %s and %%"):
+        rows._native("SELECT %(name)s")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 def test_on_postgresql_the_statements_are_prepared_once_per_connection():
     item = ServiceItemFactory()

@@ -22,6 +22,14 @@ def test_a_pdf_is_stored_under_its_hash():
     assert stored.path.endswith(f"{stored.sha256}.pdf")
 
 
+def test_missing_directories_are_made_and_no_partial_file_is_left():
+    first = check_and_store(io.BytesIO(PDF), "a.pdf")  # the root itself does not exist yet
+    second = check_and_store(io.BytesIO(PDF + b"%second"), "b.pdf")  # another hash, maybe another folder
+    root = upload_root()
+    assert (root / first.path).read_bytes() == PDF and (root / second.path).read_bytes() == PDF + b"%second"
+    assert not list(root.rglob("*.part"))
+
+
 def test_the_same_content_is_stored_once():
     a = check_and_store(io.BytesIO(PNG), "a.png")
     b = check_and_store(io.BytesIO(PNG), "b.png")

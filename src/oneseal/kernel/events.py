@@ -52,6 +52,7 @@ class Subscriber:
 
 
 _subscribers: dict[str, Subscriber] = {}
+_by_topic: dict[str, list[str]] = {}  # subscribers_for, worked out once per topic until the registry changes
 
 
 def subscriber(name: str, *, topics: Iterable[str] = ()) -> Callable[[Handler], Handler]:
@@ -59,6 +60,7 @@ def subscriber(name: str, *, topics: Iterable[str] = ()) -> Callable[[Handler], 
 
     def register(handler: Handler) -> Handler:
         _subscribers[name] = Subscriber(name, tuple(topics), handler)
+        _by_topic.clear()
         return handler
 
     return register
@@ -66,11 +68,15 @@ def subscriber(name: str, *, topics: Iterable[str] = ()) -> Callable[[Handler], 
 
 def unsubscribe(name: str) -> None:
     _subscribers.pop(name, None)
+    _by_topic.clear()
 
 
 def subscribers_for(topic: str) -> list[str]:
-    return sorted(s.name for s in _subscribers.values()
-                  if any(fnmatch.fnmatchcase(topic, pattern) for pattern in s.topics))
+    names = _by_topic.get(topic)
+    if names is None:
+        names = _by_topic[topic] = sorted(s.name for s in _subscribers.values()
+                                          if any(fnmatch.fnmatchcase(topic, pattern) for pattern in s.topics))
+    return list(names)
 
 
 def _handler_for(name: str) -> Handler | None:

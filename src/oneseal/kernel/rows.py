@@ -23,7 +23,9 @@ Statements run on the default connection, inside the caller's transaction. On Po
 through a cursor that binds values on the server (Django's own cursor merges them into the text on
 the client): psycopg then prepares each statement once per connection, so the server parses and plans
 it once (a step's row with its related rows is a five-table join whose planning cost more than running
-it), and values are sent as they are instead of being quoted into the text. `prepare_threshold` in the
+it), and values are sent as they are instead of being quoted into the text. Statements are written with
+Django's placeholders (%s) and turned into PostgreSQL's own ($1 …) once, so psycopg sends them as they
+are instead of parsing every one on every call. `prepare_threshold` in the
 database OPTIONS (settings) lets psycopg prepare at all; the ORM's client-side binding never prepares.
 Prepared statements need a session of their own, so a transaction-mode pooler in front of PostgreSQL
 (PgBouncer's default) would need its prepared-statement support switched on. The first statement of a
@@ -33,6 +35,7 @@ transaction carries its BEGIN in the same round trip (psycopg's pipeline mode).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -44,10 +47,12 @@ _cache: dict[tuple, Any] = {}
 
 @functools.cache
 def _preparing_cursor_class() -> type:
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    import psycopg
+    from django.db.backends.postgresql.base import CursorMixin
 
-    class PreparingCursor(ServerBindingCursor):
-        """Binds values on the server and asks psycopg to prepare every statement it runs."""
+    class PreparingCursor(CursorMixin, psycopg.RawCursor):
+        """Takes statements in PostgreSQL's own notation ($1, $2 …, see `_native`), binds values on the
+        server and asks psycopg to prepare every statement it runs."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
@@ -65,9 +70,36 @@ def _cursor():
         return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
 
 
+_natives: dict[str, str] = {}
+_PLACEHOLDER = re.compile(r"%(.)")
+
+
+def _native(sql: str) -> str:
+    """`sql` written with Django's placeholders (%s, and %% for a percent sign) in PostgreSQL's own ($1,
+    $2 …), worked out once per statement: psycopg then sends it as it is instead of parsing it on each
+    call (which it skips caching for statements of more than 50 values, such as a batch)."""
+    native = _natives.get(sql)
+    if native is None:
+        count = 0
+
+        def replace(match: re.Match) -> str:
+            nonlocal count
+            if match.group(1) == "%":
+                return "%"
+            if match.group(1) != "s":
+                raise ValueError(f"only %s and %% may appear in a statement of kernel.rows: {sql[:200]}")
+            count += 1
+            return f"${count}"
+        native = _natives[sql] = _PLACEHOLDER.sub(replace, sql)
+    return native
+
+
 def _run(cursor, sql: str, params: Sequence[Any]) -> None:
-    if (connection.vendor == "postgresql" and connection.in_atomic_block
-            and connection.connection.info.transaction_status == TransactionStatus.IDLE):
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    sql = _native(sql)
+    if connection.in_atomic_block and connection.connection.info.transaction_status == TransactionStatus.IDLE:
         # The transaction's first statement: its BEGIN goes in the same round trip.
         with connection.wrap_database_errors, connection.connection.pipeline():
             cursor.execute(sql, params)

@@ -43,8 +43,12 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "ONESEAL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 
 
+def _root() -> Path:
+    return Path(getattr(settings, "ONESEAL_UPLOAD_ROOT", Path(settings.MEDIA_ROOT) / "uploads"))
+
+
 def upload_root() -> Path:
-    root = Path(getattr(settings, "ONESEAL_UPLOAD_ROOT", Path(settings.MEDIA_ROOT) / "uploads"))
+    root = _root()
     root.mkdir(parents=True, exist_ok=True)
     return root
 
@@ -57,11 +61,16 @@ class CheckedUpload:
     file: StoredFile
 
     def store(self) -> StoredFile:
-        target = upload_root() / self.file.path
+        """Write the file under its hash unless it is there; written under a temporary name and renamed,
+        so no reader ever sees part of a file. Its directories are made the first time they are missing."""
+        target = _root() / self.file.path
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_bytes(self.content)
+            try:
+                tmp.write_bytes(self.content)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(self.content)
             tmp.replace(target)
         return self.file
 
