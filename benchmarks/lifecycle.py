@@ -147,7 +147,7 @@ class QueryCounter:
 
     def __init__(self) -> None:
         self.count = 0  # statements
-        self.calls = 0  # calls to the server (round trips); BEGIN (sent with the first statement) and COMMIT not included
+        self.calls = 0  # calls to the server (round trips); BEGIN and COMMIT not included
         self.batched = False
         self.log: list[str] | None = None  # set to a list to record the statements
 
@@ -438,8 +438,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
         print(f"{k:<10}{step_s[k] / total * 1000:>9.2f}{step_q[k] / total:>12.1f}{step_s[k] / whole:>8.0%}")
     print(f"{'cycle':<10}{whole / total * 1000:>9.2f}{sum(step_q.values()) / total:>12.1f}")
     calls_per_cycle = sum(r["calls"] for r in runs) / total
-    print(f"calls to the server per cycle: {calls_per_cycle:.1f} (a batch of statements is one call; BEGIN goes "
-          f"with the first statement; COMMIT not counted)")
+    print(f"calls to the server per cycle: {calls_per_cycle:.1f} (a batch of statements is one call; each "
+          f"transaction's BEGIN and COMMIT, one call each, not counted)")
     calls = {k: sum(r["engine_calls"][k] for r in runs) / total for k in EngineTimer.FUNCTIONS + EngineTimer.METHODS}
     print(f"\nBPMN engine (new/open instance, ready, complete, state): {engine_share:.1%} of the time; calls per cycle: "
           + ", ".join(f"{k} {v:.0f}" for k, v in calls.items()))

@@ -28,8 +28,10 @@ Django's placeholders (%s) and turned into PostgreSQL's own ($1 …) once, so ps
 are instead of parsing every one on every call. `prepare_threshold` in the
 database OPTIONS (settings) lets psycopg prepare at all; the ORM's client-side binding never prepares.
 Prepared statements need a session of their own, so a transaction-mode pooler in front of PostgreSQL
-(PgBouncer's default) would need its prepared-statement support switched on. The first statement of a
-transaction carries its BEGIN in the same round trip (psycopg's pipeline mode).
+(PgBouncer's default) would need its prepared-statement support switched on. A transaction's BEGIN is
+sent on its own, as psycopg does: sending it in the same round trip as the first statement (psycopg's
+pipeline mode) was measured to cost more CPU on both ends than the round trip it saves
+(docs/decisions/0008).
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
-from psycopg.pq import TransactionStatus
 
 _cache: dict[tuple, Any] = {}
 
@@ -95,16 +96,7 @@ def _native(sql: str) -> str:
 
 
 def _run(cursor, sql: str, params: Sequence[Any]) -> None:
-    if connection.vendor != "postgresql":
-        cursor.execute(sql, params)
-        return
-    sql = _native(sql)
-    if connection.in_atomic_block and connection.connection.info.transaction_status == TransactionStatus.IDLE:
-        # The transaction's first statement: its BEGIN goes in the same round trip.
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            cursor.execute(sql, params)
-    else:
-        cursor.execute(sql, params)
+    cursor.execute(_native(sql) if connection.vendor == "postgresql" else sql, params)
 
 
 def _quote(name: str) -> str:
