@@ -18,6 +18,14 @@ In the same run, on the same server and through the same transport, `pgbench` TP
 2 threads) is the reference: the ratio life cycles/s ÷ pgbench tps says how many "TPC-B transactions'
 worth" of database a life cycle costs on this machine, whatever the machine.
 
+The materials are real files, written by kernel.uploads under ONESEAL_VAR: by default a fresh folder on tmpfs
+(/dev/shm), --files-on-disk a fresh folder under the system's temporary directory. This machine's root
+filesystem is ext4 without a journal, where creating a file scans past every inode deleted in the last 60–360
+seconds (fs/ext4/ialloc.c, recently_deleted): right after a previous run's cleanup, or a test run, creating
+a file there costs 0.3–0.7 ms instead of 0.02–0.08, which is this machine's history, not the services' cost
+(a server's journaled disk, holding materials that are never deleted, does not do it). Either way the run
+first times creating 300 files where the materials go and prints it.
+
 The BPMN engine's share is the time spent inside oneseal.cases.workflow.engine's start / complete /
 ready_tasks (wrapped with timers) over the timed wall time. --profile runs the timed cycles of one
 process under cProfile and prints the top functions to stderr.
@@ -386,7 +394,9 @@ def measure(server: str, args: argparse.Namespace) -> dict:
     from _pg import fresh_database
 
     tag = f"oneseal_bench_lc_{os.getpid()}"
-    with tempfile.TemporaryDirectory(prefix="oneseal-bench-") as var, fresh_database(server, tag) as url:
+    base = None if args.files_on_disk or not os.path.isdir("/dev/shm") else "/dev/shm"
+    with tempfile.TemporaryDirectory(prefix="oneseal-bench-", dir=base) as var, fresh_database(server, tag) as url:
+        file_ms = _file_creation_ms(Path(var))
         env = _env(url, var)
         t0 = time.perf_counter()
         world = _finish(_worker(["--setup"], env), timeout=600)
@@ -405,7 +415,22 @@ def measure(server: str, args: argparse.Namespace) -> dict:
 
     transport = "unix socket" if libpq_env(server)["PGHOST"].startswith("/") else "tcp"
     return {"runs": runs, "setup_s": setup_s, "issued_cases": cases, "pgbench_tps": tps, "pgbench": how,
-            "transport": transport}
+            "transport": transport, "files_on": "tmpfs" if base else "disk", "file_creation_ms": file_ms}
+
+
+def _file_creation_ms(folder: Path, count: int = 300) -> float:
+    """Milliseconds to create (and write 64 bytes to) one new file in `folder`, over `count` files,
+    removed again; CPU time, as the kernel charges it to the process."""
+    probe = folder / "probe"
+    probe.mkdir()
+    start = time.process_time()
+    for n in range(count):
+        (probe / f"{n}.bin").write_bytes(os.urandom(64))
+    elapsed = time.process_time() - start
+    for n in range(count):
+        (probe / f"{n}.bin").unlink()
+    probe.rmdir()
+    return elapsed / count * 1000
 
 
 @contextlib.contextmanager
@@ -450,6 +475,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
           f"sockets), {db_cpu:.1f} ms in their PostgreSQL backends "
           f"({CORES} cores / {app_cpu + db_cpu:.1f} ms = at most {CORES * 1000 / (app_cpu + db_cpu):.0f} "
           f"life cycles/s)")
+    print(f"materials written to {result['files_on']}, where creating a file cost "
+          f"{result['file_creation_ms']:.3f} ms just before the run")
     print(f"median cycle {statistics.median(r['median_cycle_ms'] for r in runs):.1f} ms, "
           f"p90 {max(r['p90_cycle_ms'] for r in runs):.1f} ms; issued cases in the database: {result['issued_cases']}")
     if failed:
@@ -465,7 +492,8 @@ def report(result: dict, args: argparse.Namespace) -> dict:
     return {"lifecycles": total, "lifecycles_per_s": round(rate, 1), "pgbench_tps": round(tps, 1) if tps else None,
             "ratio": round(rate / tps, 4) if tps else None, "engine_share": round(engine_share, 3),
             "sql_per_cycle": round(sum(step_q.values()) / total, 1), "calls_per_cycle": round(calls_per_cycle, 1), "app_cpu_ms": round(app_cpu, 2), "app_system_ms": round(system, 2),
-            "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "transport": result["transport"], "failed": failed,
+            "db_cpu_ms": round(db_cpu, 2), "procs": args.procs, "transport": result["transport"], "files_on": result["files_on"],
+            "file_creation_ms": round(result["file_creation_ms"], 3), "failed": failed,
             "goal": GOAL, "ok": rate >= GOAL and failed == 0}
 
 
@@ -480,6 +508,8 @@ def main() -> None:
     parser.add_argument("--tcp", action="store_true",
                         help="connect the processes and pgbench to the private cluster over loopback TCP instead "
                              "of its Unix-domain socket")
+    parser.add_argument("--files-on-disk", action="store_true",
+                        help="write the materials under the system's temporary directory instead of /dev/shm (tmpfs)")
     parser.add_argument("--profile", action="store_true", help="cProfile the first process (to stderr)")
     parser.add_argument("--sql", action="store_true", help="print the SQL statements of one life cycle (stderr)")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
