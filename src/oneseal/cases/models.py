@@ -81,7 +81,7 @@ class CaseSequence(models.Model):
 class Case(models.Model):
     """An application (办件), one number from window or web to result (一号申请)."""
 
-    number = models.CharField(_("case number"), max_length=30, unique=True)
+    number = models.CharField(_("case number"), max_length=30)
     item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("service item"), on_delete=models.PROTECT,
                              related_name="cases")
     item_version = models.ForeignKey("catalog.ItemVersion", verbose_name=_("item version"),
@@ -92,7 +92,7 @@ class Case(models.Model):
     hall = models.ForeignKey("catalog.Hall", verbose_name=_("hall"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.SUBMITTED, db_index=True)
+                              default=CaseStatus.SUBMITTED)  # indexed first in case_status_due
     form_data = models.JSONField(_("application form"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("received at"), db_index=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
@@ -116,7 +116,8 @@ class Case(models.Model):
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, unique=True)
+    # NULL, not "", for "no key": the unique constraint must allow any number of cases without one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
     request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
     commitment_ref = models.CharField(
         _("signed commitment"), max_length=60, blank=True,
@@ -129,7 +130,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["status", "due_at"], name="case_status_due")]
+        # Unique as constraints, not `unique=True`: on PostgreSQL a unique text field also gets a LIKE-pattern
+        # index that nothing queries and that every write of the row would keep up (decision 0008).
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="case_idempotency_key_unique"),
             models.CheckConstraint(condition=Q(extension_days__lte=30), name="case_extension_bounded"),
             models.CheckConstraint(condition=Q(extension_days=0) | ~Q(extension_reason=""),
                                    name="case_extension_has_reason"),
@@ -211,7 +216,7 @@ class Notice(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
-    number = models.CharField(_("notice number"), max_length=60, unique=True)
+    number = models.CharField(_("notice number"), max_length=60)
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
@@ -221,6 +226,7 @@ class Notice(models.Model):
         ordering = ["case", "issued_at", "id"]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+        constraints = [models.UniqueConstraint(fields=["number"], name="notice_number_unique")]
 
     def __str__(self) -> str:
         return self.number
@@ -351,7 +357,7 @@ class CaseTask(models.Model):
     task_id = models.CharField(_("task id"), max_length=40)
     spec_name = models.CharField(_("step"), max_length=60)
     title = models.CharField(_("title"), max_length=120)
-    lane = models.CharField(_("role"), max_length=20, db_index=True)
+    lane = models.CharField(_("role"), max_length=20)  # indexed first in casetask_inbox
     kind = models.CharField(_("kind"), max_length=20)
     special_procedure = models.CharField(_("special procedure"), max_length=20, blank=True)
     department = models.ForeignKey("catalog.Department", verbose_name=_("department"), on_delete=models.PROTECT,

@@ -19,17 +19,22 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=80, db_index=True)
+    action = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("target type"), max_length=80, blank=True)
-    target_id = models.CharField(_("target id"), max_length=80, blank=True, db_index=True)
+    target_id = models.CharField(_("target id"), max_length=80, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
+        # Declared here rather than with db_index/unique on the fields: on PostgreSQL those add a second,
+        # LIKE-pattern index to each text column, which nothing queries and every append would write.
+        indexes = [models.Index(fields=["action"], name="auditentry_action"),
+                   models.Index(fields=["target_id"], name="auditentry_target")]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="auditentry_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
