@@ -24,7 +24,8 @@ PING = "/api/v1/_bench/ping"
 
 
 def bench_application():
-    """Django's WSGI application with the ping endpoint mounted; expected 4xx answers are not logged."""
+    """The project's WSGI application (oneseal.wsgi) with the ping endpoint mounted; expected 4xx answers
+    are not logged."""
     import logging
 
     import django
@@ -42,9 +43,9 @@ def bench_application():
         return {"ok": True}
 
     api.add_router("/_bench", ping)
-    from django.core.wsgi import get_wsgi_application
+    from oneseal.wsgi import application  # the product's own entry point (URLconf loaded, gc frozen)
 
-    return get_wsgi_application()
+    return application
 
 
 def server_env(var: str, database_url: str | None) -> dict[str, str]:
