@@ -88,7 +88,9 @@ def libpq_env(url: str) -> dict[str, str]:
     """The libpq environment variables naming the server and database of `url` (a socket directory
     percent-encoded as the host, as Django's DATABASE_URL spells it, included)."""
     parts = urlsplit(url)
-    host = unquote(parts.netloc.rpartition("@")[2].rpartition(":")[0] if parts.port else parts.netloc.rpartition("@")[2])
+    # Not parts.hostname: it lowercases, and a socket's directory is a path (mkdtemp's names are mixed-case).
+    host_port = parts.netloc.rpartition("@")[2]
+    host = unquote(host_port.rpartition(":")[0] if parts.port else host_port)
     env = {"PGHOST": host or "127.0.0.1", "PGPORT": str(parts.port or 5432), "PGUSER": parts.username or "postgres",
            "PGDATABASE": parts.path.lstrip("/")}
     if parts.password:
